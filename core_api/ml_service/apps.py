@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class MlServiceConfig(AppConfig):
+    name = "ml_service"
