@@ -319,9 +319,14 @@ class StockBalance(models.Model):
 
 
 class CostLayer(models.Model):
-    """FIFO valuation: per lot, a queue of [remaining qty, unit cost] consumed oldest first."""
+    """FIFO valuation: a queue of [remaining qty, unit cost] consumed oldest first.
+
+    Layers belong to one balance key (lot, roll, location) so that each key's value is exactly the
+    value of the stock it holds; a transfer moves the consumed layers to the destination key.
+    """
 
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="cost_layers")
+    balance = models.ForeignKey("StockBalance", on_delete=models.PROTECT, related_name="layers")
     qty_in = models.DecimalField(**QTY)
     qty_remaining = models.DecimalField(**QTY)
     unit_cost = models.DecimalField(**UNIT_COST)
@@ -329,7 +334,7 @@ class CostLayer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["lot", "id"]
+        ordering = ["balance", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(qty_remaining__gte=0), name="layer_remaining_nonnegative"),
             models.CheckConstraint(condition=Q(qty_remaining__lte=models.F("qty_in")), name="layer_remaining_le_in"),
