@@ -616,3 +616,20 @@ def genealogy_record(
         document_type=document.type,
         document_id=str(document.id),
     )
+
+
+# Marks a roll carries from inspection (DESIGN §3.5); only the quality app writes them, through here.
+ROLL_QUALITY_FIELDS = ("points", "points_per_100yd2", "grade", "lab_l", "lab_a", "lab_b", "delta_e", "shade_band")
+
+
+def roll_record_quality(*, roll: Roll, user=None, **marks) -> Roll:
+    """Write a roll's 4-point result and/or shade reading; nothing else about the roll changes."""
+    unknown = sorted(set(marks) - set(ROLL_QUALITY_FIELDS))
+    if unknown:
+        raise InvalidInput("Not a roll quality mark.", fields={name: ["not a quality mark"] for name in unknown})
+    changes = {**marks, "version": F("version") + 1, "updated_at": timezone.now()}
+    if getattr(user, "is_authenticated", False):
+        changes["updated_by"] = user
+    Roll.objects.filter(pk=roll.pk).update(**changes)
+    roll.refresh_from_db()
+    return roll
