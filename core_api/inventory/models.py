@@ -330,6 +330,9 @@ class CostLayer(models.Model):
     qty_in = models.DecimalField(**QTY)
     qty_remaining = models.DecimalField(**QTY)
     unit_cost = models.DecimalField(**UNIT_COST)
+    # The exact value still in the layer: taking the whole remainder takes exactly this, so a key's
+    # value returns to zero with its quantity instead of drifting by rounding of qty × unit cost.
+    value_remaining = models.DecimalField(**MONEY, default=Decimal("0"))
     move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -363,3 +366,81 @@ class GenealogyEdge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.parent_lot_id} → {self.child_lot_id} ({self.qty})"
+
+
+class StockCountStatus(models.TextChoices):
+    DRAFT = "draft"
+    POSTED = "posted"
+    CANCELLED = "cancelled"
+
+
+class StockCount(VersionedModel):
+    """A cycle count: counted quantity per key; posting adjusts each key to what was counted."""
+
+    code = models.CharField(max_length=40, unique=True)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="stock_counts")
+    status = models.CharField(max_length=12, choices=StockCountStatus.choices, default=StockCountStatus.DRAFT)
+    note = models.TextField(blank=True)
+    # Why stock differs, required to post (it becomes the adjustment moves' note).
+    reason = models.CharField(max_length=255, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
+    roll = models.ForeignKey(Roll, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    counted_qty = models.DecimalField(**QTY)
+    # Filled when the count is posted: the book quantity at that moment and the adjustment made.
+    book_qty = models.DecimalField(**QTY, null=True, blank=True)
+    difference = models.DecimalField(**QTY, null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(counted_qty__gte=0), name="count_line_counted_nonnegative"),
+            models.UniqueConstraint(
+                fields=["count", "lot", "roll", "location"],
+                condition=Q(roll__isnull=False),
+                name="count_line_roll_key_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["count", "lot", "location"], condition=Q(roll__isnull=True), name="count_line_lot_key_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count_id}: {self.lot_id}/{self.roll_id}@{self.location_id} = {self.counted_qty}"
+
+
+class ReorderRule(VersionedModel):
+    """Min/max replenishment per material and warehouse (DESIGN §3.3)."""
+
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, related_name="reorder_rules")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="reorder_rules")
+    min_qty = models.DecimalField(**QTY)
+    max_qty = models.DecimalField(**QTY)
+    multiple = models.DecimalField(**QTY, default=Decimal("1"))
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["material__code", "warehouse__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "warehouse"], name="reorder_rule_material_warehouse_unique"),
+            models.CheckConstraint(condition=Q(min_qty__gte=0), name="reorder_rule_min_nonnegative"),
+            models.CheckConstraint(condition=Q(max_qty__gte=models.F("min_qty")), name="reorder_rule_max_ge_min"),
+            models.CheckConstraint(condition=Q(multiple__gt=0), name="reorder_rule_multiple_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material_id}@{self.warehouse_id}: {self.min_qty}..{self.max_qty}"
