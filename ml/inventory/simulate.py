@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from ml.inventory.validation import InventoryInputError, check_count, check_number
 
@@ -86,8 +85,8 @@ def simulate(
     """Simulate `policy` and report per-period costs and service.
 
     `demand` is a frozen scipy distribution (anything with `rvs(size, random_state)`) of demand per
-    period; negative draws are treated as zero. `lead_time` is a whole number of periods or a frozen
-    discrete distribution of them. Statistics skip the first `warmup` periods. Same seed ⇒ same result.
+    period; negative draws are treated as zero. `lead_time` is a whole number of periods, a pair
+    (values, probabilities), or a frozen discrete distribution of whole periods. Statistics skip the first `warmup` periods. Same seed ⇒ same result.
     """
     if not isinstance(policy, Policy):
         raise InventoryInputError("policy must be a Policy (Policy.s_S, Policy.r_Q, Policy.base_stock)")
@@ -99,15 +98,20 @@ def simulate(
     warmup = check_count("warmup", warmup, low=0)
     if not hasattr(demand, "rvs"):
         raise InventoryInputError("demand must be a distribution with rvs(), e.g. scipy.stats.poisson(6)")
-    if isinstance(lead_time, int | np.integer):
-        lead_time = stats.rv_discrete(values=([check_count("lead time", lead_time, low=0)], [1.0]))
-    elif not hasattr(lead_time, "rvs"):
-        raise InventoryInputError("lead time must be a whole number of periods or a discrete distribution")
-
     rng = np.random.default_rng(seed)
     horizon = warmup + periods
     demands = np.maximum(_rvs(demand, (replications, horizon), rng), 0.0)
-    leads = np.rint(_rvs(lead_time, (replications, horizon), rng)).astype(np.int64)
+    if isinstance(lead_time, int | np.integer):
+        leads = np.full((replications, horizon), check_count("lead time", lead_time, low=0))
+    elif isinstance(lead_time, tuple) and len(lead_time) == 2:
+        values, probabilities = (np.asarray(part, dtype=float) for part in lead_time)
+        leads = rng.choice(np.rint(values).astype(np.int64), size=(replications, horizon), p=probabilities)
+    elif hasattr(lead_time, "rvs"):
+        leads = np.rint(_rvs(lead_time, (replications, horizon), rng)).astype(np.int64)
+    else:
+        raise InventoryInputError(
+            "lead time must be a whole number of periods, a (values, probabilities) pair or a discrete distribution"
+        )
     if leads.min() < 0:
         raise InventoryInputError("lead times must not be negative")
     arrivals = np.zeros((replications, horizon + int(leads.max()) + 1))
@@ -116,38 +120,41 @@ def simulate(
     start = policy.order_up_to if policy.order_up_to is not None else policy.reorder_point
     net = np.full(replications, float(start))  # on hand − backorders
     on_order = np.zeros(replications)
-    totals = {name: np.zeros(replications) for name in ("holding", "stockout", "orders", "demand", "served", "short")}
-    on_hand_sum = np.zeros(replications)
-    backorder_sum = np.zeros(replications)
+    # The loop only moves stock; costs and service are computed from these histories afterwards.
+    net_history = np.empty((replications, horizon))
+    ordered = np.empty((replications, horizon), dtype=bool)
+    start_history = np.empty((replications, horizon))
     for t in range(horizon):
         position = net + on_order
         if policy.kind == "sS":
             quantity = np.where(position <= policy.reorder_point, policy.order_up_to - position, 0.0)
         elif policy.kind == "rQ":
-            lots = np.where(
-                position <= policy.reorder_point,
-                np.floor((policy.reorder_point - position) / policy.order_quantity) + 1,
-                0.0,
-            )
-            quantity = lots * policy.order_quantity
+            lots = np.floor((policy.reorder_point - position) / policy.order_quantity) + 1
+            quantity = np.maximum(lots, 0.0) * policy.order_quantity
         else:
             quantity = np.maximum(policy.order_up_to - position, 0.0)
         arrivals[rows, t + leads[:, t]] += quantity
         on_order += quantity - arrivals[:, t]
         net += arrivals[:, t]
-        served = np.clip(net, 0.0, demands[:, t])
+        start_history[:, t] = net
         net -= demands[:, t]
-        if t >= warmup:
-            on_hand = np.maximum(net, 0.0)
-            backorders = np.maximum(-net, 0.0)
-            on_hand_sum += on_hand
-            backorder_sum += backorders
-            totals["holding"] += h * on_hand
-            totals["stockout"] += p * backorders
-            totals["orders"] += quantity > 0
-            totals["demand"] += demands[:, t]
-            totals["served"] += served
-            totals["short"] += served < demands[:, t] - 1e-9
+        net_history[:, t] = net
+        ordered[:, t] = quantity > 0
+
+    kept = slice(warmup, horizon)
+    net_kept, demand_kept = net_history[:, kept], demands[:, kept]
+    served = np.clip(start_history[:, kept], 0.0, demand_kept)
+    on_hand = np.maximum(net_kept, 0.0)
+    backorders = np.maximum(-net_kept, 0.0)
+    totals = {
+        "holding": h * on_hand.sum(axis=1),
+        "stockout": p * backorders.sum(axis=1),
+        "orders": ordered[:, kept].sum(axis=1),
+        "demand": demand_kept.sum(axis=1),
+        "served": served.sum(axis=1),
+        "short": (served < demand_kept - 1e-9).sum(axis=1),
+    }
+    on_hand_sum, backorder_sum = on_hand.sum(axis=1), backorders.sum(axis=1)
 
     per_rep_cost = (totals["holding"] + totals["stockout"] + K * totals["orders"]) / periods
     demand_total = totals["demand"].sum()
