@@ -45,11 +45,84 @@ PERMISSIONS: dict[str, dict[str, object]] = {
     "audit-detail": {"GET": ADMIN_ONLY},
     # --- inventory ------------------------------------------------------------------------
     # --- procurement ----------------------------------------------------------------------
+    # Purchasers buy, the purchase manager approves, storekeepers receive; quality and planners read.
+    "procurement-suppliers-list": {"GET": R, "POST": roles(PURCHASER, PURCHASE_MANAGER)},
+    "procurement-suppliers-detail": {"GET": R, "PATCH": roles(PURCHASER, PURCHASE_MANAGER)},
+    "procurement-suppliers-import": {"POST": roles(PURCHASER, PURCHASE_MANAGER)},
+    "procurement-suppliers-export": {"GET": R},
+    "procurement-suppliers-on-time-rate": {"GET": R},
+    "procurement-price-lists-list": {
+        "GET": roles(PURCHASER, PURCHASE_MANAGER, PLANNER, VIEWER),
+        "POST": roles(PURCHASER, PURCHASE_MANAGER),
+    },
+    "procurement-price-lists-detail": {
+        "GET": roles(PURCHASER, PURCHASE_MANAGER, PLANNER, VIEWER),
+        "PATCH": roles(PURCHASER, PURCHASE_MANAGER),
+    },
+    "procurement-purchase-orders-list": {
+        "GET": roles(PURCHASER, PURCHASE_MANAGER, STOREKEEPER, QUALITY, PLANNER, VIEWER),
+        "POST": roles(PURCHASER, PURCHASE_MANAGER),
+    },
+    "procurement-purchase-orders-detail": {
+        "GET": roles(PURCHASER, PURCHASE_MANAGER, STOREKEEPER, QUALITY, PLANNER, VIEWER),
+        "PATCH": roles(PURCHASER, PURCHASE_MANAGER),
+    },
+    "procurement-purchase-orders-submit": {"POST": roles(PURCHASER, PURCHASE_MANAGER)},
+    "procurement-purchase-orders-approve": {"POST": roles(PURCHASE_MANAGER)},
+    "procurement-purchase-orders-cancel": {"POST": roles(PURCHASER, PURCHASE_MANAGER)},
+    "procurement-purchase-orders-close": {"POST": roles(PURCHASER, PURCHASE_MANAGER)},
+    "procurement-receipts-list": {
+        "GET": roles(STOREKEEPER, PURCHASER, PURCHASE_MANAGER, QUALITY, PLANNER, VIEWER),
+        "POST": roles(STOREKEEPER),
+    },
+    "procurement-receipts-detail": {"GET": roles(STOREKEEPER, PURCHASER, PURCHASE_MANAGER, QUALITY, PLANNER, VIEWER)},
+    "procurement-supplier-returns-list": {
+        "GET": roles(STOREKEEPER, PURCHASER, PURCHASE_MANAGER, QUALITY, PLANNER, VIEWER),
+        "POST": roles(STOREKEEPER, PURCHASER, PURCHASE_MANAGER),
+    },
+    "procurement-supplier-returns-detail": {
+        "GET": roles(STOREKEEPER, PURCHASER, PURCHASE_MANAGER, QUALITY, PLANNER, VIEWER)
+    },
+    "procurement-scorecards-list": {"GET": R},
+    "procurement-scorecards-detail": {"GET": R},
+    "procurement-scorecards-compute": {"POST": roles(PURCHASE_MANAGER, PLANNER)},
+    "procurement-scorecard-criteria": {"GET": R, "PUT": roles(PURCHASE_MANAGER)},
     # --- production -----------------------------------------------------------------------
     # --- quality --------------------------------------------------------------------------
     # --- sales ----------------------------------------------------------------------------
+    "sales-customers-list": {"GET": R, "POST": roles(SALES)},
+    "sales-customers-detail": {"GET": R, "PATCH": roles(SALES)},
+    "sales-orders-list": {"GET": R, "POST": roles(SALES)},
+    "sales-orders-detail": {"GET": R, "PATCH": roles(SALES)},
+    "sales-orders-confirm": {"POST": roles(SALES)},
+    "sales-orders-allocate": {"POST": roles(SALES)},
+    "sales-orders-cancel": {"POST": roles(SALES)},
+    "sales-orders-close": {"POST": roles(SALES)},
+    "sales-shipments-list": {"GET": R, "POST": roles(STOREKEEPER)},
+    "sales-shipments-detail": {"GET": R},
+    "sales-shipments-packing-list": {"GET": roles(STOREKEEPER, SALES)},
+    "sales-shipments-labels": {"GET": roles(STOREKEEPER, SALES)},
+    "sales-returns-list": {"GET": R, "POST": roles(STOREKEEPER)},
+    "sales-returns-detail": {"GET": R},
+    "sales-feedback-list": {"GET": roles(SALES, QUALITY), "POST": roles(SALES)},
+    "sales-feedback-detail": {"GET": roles(SALES, QUALITY), "PATCH": roles(SALES, QUALITY)},
+    "sales-feedback-trace": {"GET": roles(SALES, QUALITY)},
     # --- dashboard ------------------------------------------------------------------------
+    "kpis-list": {"GET": R},
+    "kpis-detail": {"GET": R},
     # --- ml_service -----------------------------------------------------------------------
+    "ml-jobs-list": {"GET": R, "POST": roles(PLANNER, PURCHASER, PURCHASE_MANAGER, QUALITY)},
+    "ml-jobs-detail": {"GET": R},
+    "ml-jobs-cancel": {"POST": roles(PLANNER, PURCHASER, PURCHASE_MANAGER, QUALITY)},
+    "ml-models-list": {"GET": R},
+    "ml-models-detail": {"GET": R},
+    "ml-models-promote": {"POST": roles(PLANNER)},
+    "ml-models-rollback": {"POST": roles(PLANNER)},
+    "ml-forecasts-list": {"GET": R},
+    "ml-forecast-overrides-list": {"GET": R, "POST": roles(PLANNER)},
+    "ml-recommendations-list": {"GET": R},
+    "ml-recommendations-detail": {"GET": R},
+    "ml-recommendations-accept": {"POST": roles(PLANNER)},
     # --- planning -------------------------------------------------------------------------
 }
 
