@@ -1,6 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+from . import views
 
-urlpatterns = [*router.urls]
+urlpatterns = [
+    path("kpis/", views.KPIListView.as_view(), name="kpis-list"),
+    path("kpis/<str:name>/", views.KPIDetailView.as_view(), name="kpis-detail"),
+]
