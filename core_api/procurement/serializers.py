@@ -26,7 +26,8 @@ from .models import (
 )
 
 QTY = {"max_digits": 16, "decimal_places": 4}
-PRICE = {"max_digits": 16, "decimal_places": 6}
+# Four decimals: what the stock ledger accepts as a unit cost.
+PRICE = {"max_digits": 14, "decimal_places": 4}
 MONTH_OR_DATE = ["%Y-%m-%d", "%Y-%m"]
 
 

@@ -651,6 +651,8 @@ def receipt_create(
     receipt_lines: list[GoodsReceiptLine] = []
     for data, qty in zip(lines, quantities, strict=True):
         po_line = data["po_line"]
+        # Inventory accepts costs with at most 4 decimal places; a stored 4.000000 is 4.
+        unit_cost = po_line.unit_price.normalize()
         lot = lot_create(
             material=po_line.material,
             origin=LotOrigin.RECEIPT,
@@ -662,11 +664,9 @@ def receipt_create(
         )
         for roll_data in data.get("rolls") or []:
             roll = roll_create(lot=lot, user=user, **roll_data)
-            stock_lines.append(
-                StockLine(lot=lot, location=location, qty=roll.length_m, roll=roll, unit_cost=po_line.unit_price)
-            )
+            stock_lines.append(StockLine(lot=lot, location=location, qty=roll.length_m, roll=roll, unit_cost=unit_cost))
         if not po_line.material.is_fabric:
-            stock_lines.append(StockLine(lot=lot, location=location, qty=qty, unit_cost=po_line.unit_price))
+            stock_lines.append(StockLine(lot=lot, location=location, qty=qty, unit_cost=unit_cost))
         receipt_lines.append(
             GoodsReceiptLine(receipt=receipt, po_line=po_line, lot=lot, qty=qty, unit_price=po_line.unit_price)
         )
