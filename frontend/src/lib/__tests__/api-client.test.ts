@@ -23,7 +23,7 @@ describe("api client", () => {
         }),
       ),
     );
-    const error = await api.post("/things/", { x: 1 }).catch((e) => e);
+    const error = (await api.post("/things/", { x: 1 }).catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, code: "validation_error", message: "qty: must be positive" });
     expect(error.fields).toEqual({ "lines.0.qty": ["must be positive"] });

@@ -1,0 +1,51 @@
+import { Link } from "react-router-dom";
+import { DataTable, FilterSelect, type Column } from "@/components/DataTable";
+import { PageHeader, StatusBadge } from "@/components/PageHeader";
+import { fmtNumber } from "@/lib/format";
+import { refId, refLabel } from "@/lib/resource";
+import { useListState } from "@/lib/use-list-state";
+import { useRolls } from "../api/rolls";
+import type { Roll } from "../types";
+import { QC_STATUSES } from "./LotsPage";
+
+export const rollColumns: Column<Roll>[] = [
+  { key: "code", header: "Roll", sortKey: "code" },
+  {
+    key: "lot",
+    header: "Lot",
+    render: (r) => <Link to={`/inventory/lots/${refId(r.lot)}`}>{refLabel(r.lot, r.lot_code)}</Link>,
+  },
+  { key: "qc_status", header: "QC", render: (r) => (r.qc_status ? <StatusBadge status={r.qc_status} /> : "—") },
+  { key: "length_m", header: "Length m", sortKey: "length_m", align: "right", render: (r) => fmtNumber(r.length_m) },
+  { key: "weight_kg", header: "Weight kg", align: "right", render: (r) => fmtNumber(r.weight_kg, 3) },
+  { key: "width_cm", header: "Width cm", align: "right", render: (r) => fmtNumber(r.width_cm) },
+  { key: "gsm", header: "GSM", align: "right", render: (r) => fmtNumber(r.gsm) },
+  { key: "points", header: "Points", align: "right", render: (r) => fmtNumber(r.points, 0) },
+  { key: "points_per_100yd2", header: "Pts/100yd²", align: "right", render: (r) => fmtNumber(r.points_per_100yd2) },
+  { key: "grade", header: "Grade", render: (r) => (r.grade ? <StatusBadge status={r.grade} /> : "—") },
+  { key: "shade_band", header: "Shade band" },
+  { key: "delta_e", header: "ΔE00", align: "right", render: (r) => fmtNumber(r.delta_e, 3) },
+];
+
+export function RollsPage() {
+  const list = useListState({ ordering: "-id" });
+  const query = useRolls(list.params);
+  return (
+    <>
+      <PageHeader title="Rolls" />
+      <DataTable
+        label="Rolls"
+        columns={rollColumns}
+        query={query}
+        state={list}
+        searchPlaceholder="Roll or lot code…"
+        filters={
+          <>
+            <FilterSelect state={list} name="lot__qc_status" label="QC status" options={QC_STATUSES.map((s) => ({ value: s, label: s.replace("_", " ") }))} />
+            <FilterSelect state={list} name="grade" label="Grade" options={["A", "B", "C", "reject"].map((g) => ({ value: g, label: g }))} />
+          </>
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+export interface Material {
+  id: number;
+  version?: number;
+  code: string;
+  name: string;
+  kind: string;
+  unit: string;
+  article?: string;
+  gsm?: string | null;
+  width_cm?: string | null;
+  shade_code?: string;
+  construction?: string;
+  standard_cost?: string;
+  is_active?: boolean;
+}
+
+export interface Lot {
+  id: number;
+  version?: number;
+  code: string;
+  material: number | { id: number; code: string; name: string };
+  material_code?: string;
+  material_name?: string;
+  origin?: string;
+  supplier_lot?: string;
+  dye_lot?: string;
+  qc_status: string;
+  received_at?: string | null;
+  produced_at?: string | null;
+  source_ref?: string;
+  on_hand?: string;
+  unit?: string;
+  rolls_count?: number;
+}
+
+export interface Roll {
+  id: number;
+  version?: number;
+  code: string;
+  lot: number | { id: number; code: string };
+  lot_code?: string;
+  qc_status?: string;
+  length_m: string;
+  weight_kg: string;
+  width_cm: string;
+  gsm: string;
+  points?: number | null;
+  points_per_100yd2?: string | null;
+  grade?: string;
+  delta_e?: string | null;
+  shade_band?: string;
+  location?: number | { id: number; code: string } | null;
+  location_code?: string;
+  on_hand?: string;
+}
+
+export interface Balance {
+  id: number;
+  material: number | { id: number; code: string };
+  material_code?: string;
+  lot: number | { id: number; code: string };
+  lot_code?: string;
+  roll?: number | { id: number; code: string } | null;
+  roll_code?: string | null;
+  location: number | { id: number; code: string };
+  location_code?: string;
+  on_hand: string;
+  reserved: string;
+  available?: string;
+  value?: string;
+  unit?: string;
+  qc_status?: string;
+}
+
+export interface StockMove {
+  id: number;
+  created_at: string;
+  reason: string;
+  qty: string;
+  unit_cost?: string;
+  value?: string;
+  location: number | { id: number; code: string };
+  location_code?: string;
+  roll?: number | null;
+  roll_code?: string | null;
+  document_ref?: string;
+  document_type?: string;
+  user?: number | string | null;
+  username?: string;
+  note?: string;
+}
