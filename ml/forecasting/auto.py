@@ -1,0 +1,147 @@
+"""`auto`: per series, the best few statistical models by a rolling-origin backtest, averaged.
+
+For each series the candidates forecast `windows` successive origins at the end of its history
+(each origin sees only the values before it); each candidate's errors are scored relative to the
+other candidates' on the same window (sMAPE and MASE halves, as M4's OWA does), and the `combine`
+best by mean score are fitted on the whole history and averaged with equal weights. Equal weights
+over a short list are sturdier than weights fitted to a few noisy windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from joblib import Parallel, delayed
+
+from ml.forecasting.base import Forecaster, Intervals
+from ml.forecasting.registry import model_class
+from ml.forecasting.seasonality import SeasonalAdjustment
+from ml.forecasting.statistical import StatsforecastForecaster, predict_adjusted, stack_forecasts
+from ml.metrics import smape
+
+DEFAULT_CANDIDATES = ("ses", "holt", "damped", "theta", "ces")
+
+
+def _window_scores(actual: np.ndarray, forecasts: np.ndarray, history: np.ndarray) -> np.ndarray:
+    """One score per candidate on one window: its sMAPE and MASE, each over the candidates' mean."""
+    scale = np.mean(np.abs(np.diff(history))) if len(history) > 1 else 0.0
+    smapes = smape(np.broadcast_to(actual, forecasts.shape), forecasts)
+    maes = np.abs(forecasts - actual).mean(axis=1) / (scale if scale > 0 else 1.0)
+    halves = []
+    for errors in (smapes, maes):
+        mean = errors.mean()
+        halves.append(errors / mean if mean > 0 else np.ones_like(errors))
+    return 0.5 * (halves[0] + halves[1])
+
+
+class _SeriesPlan:
+    """What `fit` learned for one series: the chosen members, fitted, with their adjustments."""
+
+    def __init__(self, members: list[str], models: list, adjustments: list[SeasonalAdjustment], scores: np.ndarray):
+        self.members = members
+        self.models = models
+        self.adjustments = adjustments
+        self.scores = scores
+
+
+class Auto(Forecaster):
+    """Rolling-origin selection and combination of fast statistical models, per series.
+
+    `horizon` is the backtest's horizon (the one the forecasts are for); `max_history` keeps only the
+    most recent values of each series, for speed and because old weekly regimes mislead.
+    `n_jobs` series run in parallel (joblib).
+    """
+
+    alias = "auto"
+
+    def __init__(
+        self,
+        season: int = 1,
+        horizon: int = 13,
+        candidates: Sequence[str] = DEFAULT_CANDIDATES,
+        windows: int = 3,
+        combine: int = 2,
+        max_history: int | None = None,
+        n_jobs: int = 1,
+        seed: int = 0,
+    ):
+        self.season = season
+        self.horizon = horizon
+        self.candidates = candidates
+        self.windows = windows
+        self.combine = combine
+        self.max_history = max_history
+        self.n_jobs = n_jobs
+        self.seed = seed
+
+    def min_length(self) -> int:
+        return max(self._members_template()[name].min_length() for name in self.candidates)
+
+    def _members_template(self) -> dict[str, StatsforecastForecaster]:
+        members = {}
+        for name in self.candidates:
+            cls = model_class(name)
+            if not issubclass(cls, StatsforecastForecaster):
+                raise ValueError(f"auto combines per-series statistical models; {name} is not one")
+            members[name] = cls(season=self.season)
+        return members
+
+    def _fit(self, values: list[np.ndarray]) -> None:
+        members = self._members_template()
+        # Work is per series and independent; chunks keep joblib's overhead small.
+        chunks = np.array_split(np.arange(len(values)), max(1, min(len(values), 4 * max(1, self.n_jobs))))
+        plans = Parallel(n_jobs=self.n_jobs)(
+            delayed(self._plan_chunk)([values[i] for i in chunk], members) for chunk in chunks if len(chunk)
+        )
+        self.plans_ = [plan for chunk in plans for plan in chunk]
+        self.scores_ = np.stack([plan.scores for plan in self.plans_])
+        self.chosen_ = [plan.members for plan in self.plans_]
+
+    def _plan_chunk(self, values: list[np.ndarray], members: dict[str, StatsforecastForecaster]) -> list[_SeriesPlan]:
+        return [self._plan(y, members) for y in values]
+
+    def _recent(self, y: np.ndarray) -> np.ndarray:
+        return y[-self.max_history :] if self.max_history else y
+
+    def _fitted(self, y: np.ndarray, member: StatsforecastForecaster):
+        adjustment = SeasonalAdjustment.fit(y, self.season if member.adjusts else 1)
+        return member.make_model().fit(adjustment.adjust(y)), adjustment
+
+    def _plan(self, y: np.ndarray, members: dict[str, StatsforecastForecaster]) -> _SeriesPlan:
+        names = list(members)
+        shortest = max(member.min_length() for member in members.values())
+        scores = []
+        for window in range(self.windows, 0, -1):
+            origin = len(y) - window * self.horizon
+            if origin < max(shortest, 2):
+                continue
+            history, actual = self._recent(y[:origin]), y[origin : origin + self.horizon]
+            forecasts = []
+            for name in names:
+                model, adjustment = self._fitted(history, members[name])
+                forecasts.append(predict_adjusted(model, adjustment, self.horizon, ())[0])
+            scores.append(_window_scores(actual, np.stack(forecasts), history))
+        # Too short to backtest: every candidate counts the same.
+        mean_scores = np.mean(scores, axis=0) if scores else np.ones(len(names))
+        order = np.argsort(mean_scores, kind="stable")[: max(1, self.combine)]
+        chosen = [names[i] for i in order]
+        recent = self._recent(y)
+        fitted = [self._fitted(recent, members[name]) for name in chosen]
+        return _SeriesPlan(chosen, [model for model, _ in fitted], [adj for _, adj in fitted], mean_scores)
+
+    def _predict(self, h: int, levels: tuple[int, ...]) -> tuple[np.ndarray, Intervals]:
+        per_series = []
+        for plan in self.plans_:
+            members = [
+                predict_adjusted(model, adjustment, h, levels)
+                for model, adjustment in zip(plan.models, plan.adjustments, strict=True)
+            ]
+            # Bounds of an equal-weight combination: the members' quantiles averaged.
+            mean = np.mean([forecast for forecast, _ in members], axis=0)
+            bounds = {
+                level: tuple(np.mean([member[level][side] for _, member in members], axis=0) for side in (0, 1))
+                for level in levels
+            }
+            per_series.append((mean, bounds))
+        return stack_forecasts(per_series, levels)
