@@ -58,7 +58,7 @@ test-sqlite: deps
 test-postgres: deps
 	@if $(PY) -c "import psycopg2,sys; psycopg2.connect('dbname=postgres user=postgres host=127.0.0.1 connect_timeout=3')" 2>/dev/null; then \
 		echo "PostgreSQL reachable: running the API suite on it"; \
-		DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --create-db -q core_api; \
+		DATABASE_URL=$(PG_URL) $(PY) -m pytest -n 2 --create-db -q -m "not sqlite_only" core_api; \
 	else \
 		echo "PostgreSQL not reachable at 127.0.0.1:5432: PostgreSQL pass not run"; \
 	fi

@@ -1,6 +1,13 @@
 from rest_framework.routers import DefaultRouter
 
+from . import views
+
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("jobs", views.MLJobViewSet, basename="ml-jobs")
+router.register("models", views.ModelVersionViewSet, basename="ml-models")
+router.register("forecasts", views.ForecastViewSet, basename="ml-forecasts")
+router.register("forecast-overrides", views.ForecastOverrideViewSet, basename="ml-forecast-overrides")
+router.register("recommendations", views.RecommendationViewSet, basename="ml-recommendations")
 
 urlpatterns = [*router.urls]

@@ -1,13 +1,18 @@
 """Settings shared by every environment; values come from the environment (django-environ)."""
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 API_DIR = Path(__file__).resolve().parents[2]  # core_api/
 REPO_DIR = API_DIR.parent
 VAR_DIR = REPO_DIR / "var"
+# The `ml` package sits beside core_api/ and is imported by the ML service.
+if str(REPO_DIR) not in sys.path:
+    sys.path.append(str(REPO_DIR))
 
 env = environ.Env()
 environ.Env.read_env(REPO_DIR / ".env", overwrite=False)
@@ -193,7 +198,7 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://127.0.0
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 # --- Celery: Redis when REDIS_URL is set, otherwise a filesystem broker (no server needed). --
-CELERY_BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_DIR = Path(env("WEFT_BROKER_DIR", default=str(VAR_DIR / "broker")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -208,13 +213,35 @@ else:
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
     }
+    for _folder in ("out", "processed"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"ml_service.tasks.*": {"queue": "ml"}, "planning.tasks.*": {"queue": "ml"}}
+CELERY_TASK_ROUTES = {
+    # The reaper must run even when every ml worker is busy (or dead).
+    "ml_service.tasks.reap_stale_jobs": {"queue": "default"},
+    "ml_service.tasks.*": {"queue": "ml"},
+    "planning.tasks.*": {"queue": "ml"},
+}
+# ML jobs heartbeat while they run; a job silent for WEFT_JOB_STALE_S is re-queued by the reaper.
+WEFT_JOB_HEARTBEAT_S = env.int("WEFT_JOB_HEARTBEAT_S", default=5)
+WEFT_JOB_STALE_S = env.int("WEFT_JOB_STALE_S", default=60)
+WEFT_REAPER_INTERVAL_S = env.int("WEFT_REAPER_INTERVAL_S", default=15)
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-ml-jobs": {"task": "ml_service.tasks.reap_stale_jobs", "schedule": float(WEFT_REAPER_INTERVAL_S)},
+    "nightly-retraining": {
+        "task": "ml_service.tasks.nightly_retraining",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "nightly-forecast-refresh": {
+        "task": "ml_service.tasks.nightly_forecast_refresh",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE

@@ -1,0 +1,122 @@
+from rest_framework import serializers
+
+from core.serializers import StrictModelSerializer, StrictSerializer
+
+from .models import Forecast, ForecastOverride, MLJob, ModelVersion, Recommendation
+
+
+class MLJobSerializer(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = MLJob
+        fields = [
+            "id",
+            "kind",
+            "params",
+            "status",
+            "progress",
+            "message",
+            "result",
+            "error",
+            "attempts",
+            "max_attempts",
+            "worker",
+            "heartbeat_at",
+            "started_at",
+            "finished_at",
+            "cancel_requested",
+            "parent",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class MLJobCreateSerializer(StrictSerializer):
+    kind = serializers.CharField(max_length=20)
+    params = serializers.JSONField(required=False, default=dict)
+
+
+class ModelVersionSerializer(serializers.ModelSerializer):
+    is_champion = serializers.SerializerMethodField()
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = ModelVersion
+        fields = [
+            "id",
+            "name",
+            "version",
+            "algorithm",
+            "params",
+            "metrics",
+            "data_fingerprint",
+            "artifact_path",
+            "job",
+            "created_by",
+            "created_at",
+            "is_champion",
+        ]
+        read_only_fields = fields
+
+    def get_is_champion(self, version) -> bool:
+        return version.pk in self.context.get("champion_ids", set())
+
+
+class ForecastSerializer(serializers.ModelSerializer):
+    material_code = serializers.CharField(source="material.code", read_only=True)
+    model = serializers.CharField(source="model_version.__str__", read_only=True)
+
+    class Meta:
+        model = Forecast
+        fields = [
+            "id",
+            "job",
+            "model_version",
+            "model",
+            "material",
+            "material_code",
+            "week",
+            "yhat",
+            "lo80",
+            "hi80",
+            "lo95",
+            "hi95",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ForecastOverrideSerializer(StrictModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = ForecastOverride
+        fields = ["id", "material", "week", "qty", "reason", "model_yhat", "is_active", "created_by", "created_at"]
+        read_only_fields = ["id", "model_yhat", "is_active", "created_by", "created_at"]
+        extra_kwargs = {"qty": {"min_value": 0}, "reason": {"min_length": 3}}
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    material_code = serializers.CharField(source="material.code", read_only=True)
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "job",
+            "model_version",
+            "material",
+            "material_code",
+            "inputs",
+            "reorder_point",
+            "order_up_to",
+            "order_qty",
+            "expected_cost",
+            "fill_rate",
+            "accepted",
+            "accepted_at",
+            "created_at",
+        ]
+        read_only_fields = fields

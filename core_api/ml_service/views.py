@@ -1,0 +1,135 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.permissions import has_role
+from core.views import WeftGenericViewSet
+from users.roles import PLANNER, PURCHASE_MANAGER, PURCHASER, QUALITY
+
+from . import registry, services
+from .jobs import job_cancel, job_submit
+from .models import Forecast, ForecastOverride, JobKind, MLJob, ModelAlias, ModelVersion, Recommendation
+from .serializers import (
+    ForecastOverrideSerializer,
+    ForecastSerializer,
+    MLJobCreateSerializer,
+    MLJobSerializer,
+    ModelVersionSerializer,
+    RecommendationSerializer,
+)
+
+# Which roles may start which kind of job (the permission table lets these roles POST at all).
+KIND_ROLES = {
+    JobKind.TRAIN: (PLANNER,),
+    JobKind.FORECAST: (PLANNER,),
+    JobKind.BATCH_FORECAST: (PLANNER,),
+    JobKind.WHAT_IF: (PLANNER, PURCHASER, PURCHASE_MANAGER),
+    JobKind.SCORE_SUPPLIERS: (PLANNER, PURCHASER, PURCHASE_MANAGER),
+    JobKind.DETECT_DEFECTS: (QUALITY, PLANNER),
+    JobKind.PLANNING: (PLANNER,),
+}
+
+
+class MLJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
+    """ML work: submit (202, runs on a Celery worker), watch progress, cancel."""
+
+    queryset = MLJob.objects.select_related("created_by").order_by("-id")
+    serializer_class = MLJobSerializer
+    filterset_fields = {"kind": ["exact"], "status": ["exact", "in"], "parent": ["exact", "isnull"]}
+    ordering_fields = ["id", "created_at", "finished_at"]
+
+    @extend_schema(request=MLJobCreateSerializer, responses={202: MLJobSerializer})
+    def create(self, request):
+        serializer = MLJobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        kind = serializer.validated_data["kind"]
+        allowed = KIND_ROLES.get(kind)
+        if allowed and not has_role(request.user, *allowed):
+            from rest_framework.exceptions import PermissionDenied
+
+            raise PermissionDenied(f"Your role may not start {kind} jobs.")
+        job = job_submit(kind=kind, params=serializer.validated_data["params"], user=request.user)
+        return Response(MLJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=MLJobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return Response(MLJobSerializer(job_cancel(job=self.get_object(), user=request.user)).data)
+
+
+class ModelVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
+    """The registry: immutable versions; promote one to champion or roll the champion back."""
+
+    queryset = ModelVersion.objects.select_related("created_by").order_by("name", "-version")
+    serializer_class = ModelVersionSerializer
+    filterset_fields = {"name": ["exact"], "algorithm": ["exact"]}
+    ordering_fields = ["name", "version", "created_at"]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["champion_ids"] = set(
+            ModelAlias.objects.filter(alias=registry.CHAMPION).values_list("version_id", flat=True)
+        )
+        return context
+
+    @extend_schema(request=None, responses=ModelVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def promote(self, request, pk=None):
+        version = self.get_object()
+        registry.model_promote(version=version, user=request.user)
+        return Response(self.get_serializer(version).data)
+
+    @extend_schema(request=None, responses=ModelVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def rollback(self, request, pk=None):
+        version = self.get_object()
+        alias = registry.model_rollback(name=version.name, user=request.user)
+        return Response(self.get_serializer(alias.version).data)
+
+
+class ForecastViewSet(mixins.ListModelMixin, WeftGenericViewSet):
+    """Forecasts per material and week. `?latest=true` keeps each material's newest forecast only."""
+
+    serializer_class = ForecastSerializer
+    filterset_fields = {
+        "material": ["exact", "in"],
+        "week": ["gte", "lte", "exact"],
+        "job": ["exact"],
+        "model_version": ["exact"],
+    }
+    ordering_fields = ["week", "material", "created_at"]
+
+    def get_queryset(self):
+        queryset = Forecast.objects.select_related("material", "model_version").order_by("material", "week")
+        if self.request.query_params.get("latest", "").lower() in ("1", "true", "yes"):
+            queryset = queryset.filter(job_id__in=services.latest_forecast_jobs())
+        return queryset
+
+
+class ForecastOverrideViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, WeftGenericViewSet):
+    """A planner's override of one week's forecast, with a reason (audited). The newest one is active."""
+
+    serializer_class = ForecastOverrideSerializer
+    filterset_fields = {"material": ["exact"], "week": ["gte", "lte", "exact"], "is_active": ["exact"]}
+
+    def get_queryset(self):
+        return ForecastOverride.objects.select_related("created_by", "material").order_by("material", "week", "-id")
+
+    def perform_create(self, serializer):
+        override = services.forecast_override_create(user=self.request.user, **serializer.validated_data)
+        serializer.instance = override
+
+
+class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
+    serializer_class = RecommendationSerializer
+    filterset_fields = {"material": ["exact"], "accepted": ["exact"], "job": ["exact"]}
+
+    def get_queryset(self):
+        return Recommendation.objects.select_related("material").order_by("-id")
+
+    @extend_schema(request=None, responses=RecommendationSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        recommendation = services.recommendation_accept(recommendation=self.get_object(), user=request.user)
+        return Response(self.get_serializer(recommendation).data)
