@@ -131,6 +131,7 @@ def run_train(job, report) -> Outcome:
 def train_inventory_surrogate(params: dict, out: Path, report) -> dict:
     """The what-if surrogate learns (s, S) from optimised synthetic cases (no ERP data needed)."""
     import numpy as np
+
     from ml.inventory.what_if import CASE_COLUMNS, WhatIfSurrogate, sample_cases, solve_cases
 
     seed, n_cases = params["seed"], params["n_cases"]

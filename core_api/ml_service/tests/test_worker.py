@@ -12,6 +12,11 @@ STACKS = [
 KILLS = 3
 
 
+def finished(stack, job_id):
+    state = job(stack, job_id)
+    return state if state["status"] in ("succeeded", "failed", "cancelled") else None
+
+
 def job(stack, job_id):
     response = stack.call("GET", f"/api/v1/ml/jobs/{job_id}/", as_user="planner")
     assert response.status_code == 200, response.text
@@ -35,7 +40,7 @@ def test_job_submitted_through_the_api_completes_on_a_worker(tmp_path, database,
         stack.start_worker()
         job_id = submit(stack, "train", {"model": "inventory_surrogate", "n_cases": 200, "n_estimators": 20})
         done = stack.wait_for(
-            lambda: job(stack, job_id)["status"] in ("succeeded", "failed") and job(stack, job_id),
+            lambda job_id=job_id: finished(stack, job_id),
             timeout=180,
             what="the training job",
             interval=1,
@@ -54,7 +59,7 @@ def test_killed_worker_job_completes_exactly_once(tmp_path, database, broker):
             stack.start_worker("worker")
             job_id = submit(stack, "train", {"model": "inventory_surrogate", "n_cases": 2000, "n_estimators": 20})
             stack.wait_for(
-                lambda: job(stack, job_id)["progress"] >= 10,
+                lambda job_id=job_id: job(stack, job_id)["progress"] >= 10,
                 timeout=120,
                 what=f"round {round_no}: training to be under way",
                 interval=0.3,
@@ -63,7 +68,7 @@ def test_killed_worker_job_completes_exactly_once(tmp_path, database, broker):
             assert job(stack, job_id)["status"] == "running"
             stack.start_worker("worker")
             done = stack.wait_for(
-                lambda: job(stack, job_id)["status"] in ("succeeded", "failed") and job(stack, job_id),
+                lambda job_id=job_id: finished(stack, job_id),
                 timeout=240,
                 what=f"round {round_no}: the re-queued job",
                 interval=1,
