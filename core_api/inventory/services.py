@@ -45,7 +45,6 @@ from .units import fabric_kg_from_m
 
 VALUE_Q = Decimal("0.0001")
 COST_Q = Decimal("0.000001")
-QTY_PLACES = 4
 QTY_LIMIT = Decimal(10) ** 12
 
 
@@ -121,22 +120,27 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(VALUE_Q, rounding=ROUND_HALF_UP)
 
 
+def _n(qty: Decimal) -> str:
+    """A quantity as people write it: 3, 2.5 (not 3.0000)."""
+    return format(qty.normalize(), "f") if qty else "0"
+
+
 def _label(change: _Change) -> str:
     what = change.roll.code if change.roll else change.lot.code
     return f"{what} at {change.location.code}"
 
 
-def _decimal(qty, name: str) -> Decimal:
+def _decimal(qty, name: str, places: int = 4) -> Decimal:
     try:
         value = qty if isinstance(qty, Decimal) else Decimal(str(qty))
     except Exception:
         raise InvalidInput("Quantity must be a number.", fields={name: ["must be a number"]})
     if not value.is_finite():
         raise InvalidInput("Quantity must be a finite number.", fields={name: ["must be a finite number"]})
-    if value.as_tuple().exponent < -QTY_PLACES:
+    if value.as_tuple().exponent < -places:
         raise InvalidInput(
-            f"Quantities carry at most {QTY_PLACES} decimal places.",
-            fields={name: [f"at most {QTY_PLACES} decimal places"]},
+            f"At most {places} decimal places.",
+            fields={name: [f"at most {places} decimal places"]},
         )
     if abs(value) >= QTY_LIMIT:
         raise InvalidInput("Quantity is too large.", fields={name: [f"must be below {QTY_LIMIT}"]})
@@ -168,7 +172,7 @@ def _check_line(line: StockLine, line_no: int) -> None:
             f"{material.code} is not fabric: it has no rolls.", fields={f"lines.{line_no}.roll": ["not fabric"]}
         )
     if line.unit_cost is not None:
-        cost = _decimal(line.unit_cost, f"lines.{line_no}.unit_cost")
+        cost = _decimal(line.unit_cost, f"lines.{line_no}.unit_cost", places=6)
         if cost < 0:
             raise InvalidInput(
                 "Unit cost cannot be negative.", fields={f"lines.{line_no}.unit_cost": ["must not be negative"]}
@@ -272,13 +276,13 @@ def _check_shortfalls(changes: list[_Change], balances: dict) -> None:
         new_reserved = balance.reserved + net_reserved[c.key]
         name = f"lines.{c.line_no}.qty"
         if c.qty < 0 and new_on_hand < 0:
-            shortfalls[name] = [f"{_label(c)}: {balance.on_hand} on hand, {-c.qty} requested"]
+            shortfalls[name] = [f"{_label(c)}: {_n(balance.on_hand)} on hand, {_n(-c.qty)} requested"]
         elif c.reserved < 0 and new_reserved < 0:
-            shortfalls[name] = [f"{_label(c)}: only {balance.reserved} reserved, {-c.reserved} to release"]
+            shortfalls[name] = [f"{_label(c)}: only {_n(balance.reserved)} reserved, {_n(-c.reserved)} to release"]
         elif new_reserved > new_on_hand and (c.qty < 0 or c.reserved > 0):
             free = max(balance.on_hand - balance.reserved, Decimal(0))
             asked = -c.qty if c.qty < 0 else c.reserved
-            shortfalls[name] = [f"{_label(c)}: {free} available (on hand less reserved), {asked} requested"]
+            shortfalls[name] = [f"{_label(c)}: {_n(free)} available (on hand less reserved), {_n(asked)} requested"]
     if shortfalls:
         raise StockShortfall(f"Not enough stock for {len(shortfalls)} line(s); nothing was posted.", fields=shortfalls)
 
