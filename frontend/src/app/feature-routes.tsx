@@ -1,5 +1,7 @@
 import type { RouteObject } from "react-router-dom";
 import { inventoryRoutes } from "@/features/inventory";
 import { procurementRoutes } from "@/features/procurement";
+import { salesRoutes } from "@/features/sales";
+import { traceRoutes } from "@/features/trace";
 
-export const featureRoutes: RouteObject[] = [...procurementRoutes, ...inventoryRoutes];
+export const featureRoutes: RouteObject[] = [...procurementRoutes, ...inventoryRoutes, ...salesRoutes, ...traceRoutes];

@@ -27,10 +27,11 @@ export interface Lot {
   qc_status: string;
   received_at?: string | null;
   produced_at?: string | null;
-  source_ref?: string;
-  on_hand?: string;
+  source?: { type: string; id: string; ref: string };
+  notes?: string;
+  on_hand?: string | null;
+  reserved?: string | null;
   unit?: string;
-  rolls_count?: number;
 }
 
 export interface Roll {
@@ -49,9 +50,16 @@ export interface Roll {
   grade?: string;
   delta_e?: string | null;
   shade_band?: string;
-  location?: number | { id: number; code: string } | null;
-  location_code?: string;
-  on_hand?: string;
+  material?: number;
+  material_code?: string;
+  dye_lot?: string;
+  parent_code?: string | null;
+  kg_per_m?: string;
+  on_hand_m?: string | null;
+  on_hand_kg?: string | null;
+  reserved_m?: string | null;
+  location?: number | null;
+  location_code?: string | null;
 }
 
 export interface Balance {
@@ -70,6 +78,8 @@ export interface Balance {
   value?: string;
   unit?: string;
   qc_status?: string;
+  location_kind?: string;
+  weight_kg?: string | null;
 }
 
 export interface StockMove {
@@ -83,9 +93,9 @@ export interface StockMove {
   location_code?: string;
   roll?: number | null;
   roll_code?: string | null;
-  document_ref?: string;
-  document_type?: string;
-  user?: number | string | null;
-  username?: string;
+  lot_code?: string;
+  unit?: string;
+  document?: { type: string; id: string; ref: string };
+  user?: string | null;
   note?: string;
 }

@@ -9,7 +9,7 @@ export interface Kpi {
   hint?: string;
 }
 
-type RawKpi = { name?: string; label?: string; title?: string; value?: unknown; unit?: string; description?: string };
+type RawKpi = { name?: string; label?: string; title?: string; value?: unknown; unit?: string; description?: string; formula?: string };
 
 const labelOf = (name: string) => name.replace(/[_-]+/g, " ").replace(/^./, (c) => c.toUpperCase());
 
@@ -38,11 +38,13 @@ export function normaliseKpis(body: unknown): Kpi[] {
       .filter((k): k is RawKpi => !!k && typeof k === "object")
       .map((k, i) => {
         const name = k.name ?? `kpi-${i}`;
-        return { name, label: k.label ?? k.title ?? labelOf(name), value: scalar(k.value), unit: k.unit, hint: k.description };
+        return { name, label: k.label ?? k.title ?? labelOf(name), value: scalar(k.value), unit: k.unit, hint: k.formula ?? k.description };
       });
   }
   const container = (body as { kpis?: unknown }).kpis && typeof (body as { kpis?: unknown }).kpis === "object" ? (body as { kpis: object }).kpis : body;
-  return Object.entries(container as Record<string, unknown>).map(([name, raw]) => {
+  return Object.entries(container as Record<string, unknown>)
+    .filter(([name]) => name !== "from" && name !== "to")
+    .map(([name, raw]) => {
     if (raw && typeof raw === "object" && !Array.isArray(raw) && "value" in raw) {
       const k = raw as RawKpi;
       return { name, label: k.label ?? k.title ?? labelOf(name), value: scalar(k.value), unit: k.unit, hint: k.description };
@@ -51,9 +53,25 @@ export function normaliseKpis(body: unknown): Kpi[] {
   });
 }
 
-export const getKpis = (signal?: AbortSignal) => api.get<unknown>("/kpis/", undefined, signal).then(normaliseKpis);
+export interface KpiPeriod {
+  from?: string;
+  to?: string;
+}
+export interface KpiBoard {
+  from: string | null;
+  to: string | null;
+  kpis: Kpi[];
+}
 
-export const kpisQueryOptions = () =>
-  queryOptions({ queryKey: ["kpis"], queryFn: ({ signal }) => getKpis(signal), staleTime: 60_000 });
+/** GET /kpis/?from=&to= → {from, to, kpis: [{name, title, unit, formula, value, …}]}. */
+export const getKpis = (period: KpiPeriod = {}, signal?: AbortSignal): Promise<KpiBoard> =>
+  api.get<Record<string, unknown>>("/kpis/", { from: period.from, to: period.to }, signal).then((body) => ({
+    from: typeof body?.from === "string" ? body.from : null,
+    to: typeof body?.to === "string" ? body.to : null,
+    kpis: normaliseKpis(body),
+  }));
 
-export const useKpis = () => useQuery(kpisQueryOptions());
+export const kpisQueryOptions = (period: KpiPeriod = {}) =>
+  queryOptions({ queryKey: ["/kpis/", period], queryFn: ({ signal }) => getKpis(period, signal), staleTime: 60_000 });
+
+export const useKpis = (period: KpiPeriod = {}) => useQuery(kpisQueryOptions(period));

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link } from "react-router-dom";
 import { ErrorBanner } from "@/components/ErrorBanner";
 import { PageHeader } from "@/components/PageHeader";
@@ -6,18 +7,30 @@ import { useMe } from "@/lib/auth/me";
 import { fmtNumber } from "@/lib/format";
 import { useKpis, type Kpi } from "../api/get-kpis";
 
+/** A ratio reads as a percentage; money and counts as plain numbers. */
+export function formatKpi(kpi: Kpi): { value: string; unit: string } {
+  const numeric = typeof kpi.value === "number" || (typeof kpi.value === "string" && kpi.value !== "" && !Number.isNaN(Number(kpi.value)));
+  if (kpi.value === null || kpi.value === undefined) return { value: "—", unit: "" };
+  if (!numeric) return { value: String(kpi.value), unit: kpi.unit ?? "" };
+  if (kpi.unit === "ratio") return { value: fmtNumber(Number(kpi.value) * 100, 1), unit: "%" };
+  if (kpi.unit === "money") return { value: fmtNumber(kpi.value, 2), unit: "" };
+  return { value: fmtNumber(kpi.value, 2), unit: kpi.unit ?? "" };
+}
+
 function KpiCard({ kpi }: { kpi: Kpi }) {
-  const value = typeof kpi.value === "number" || (typeof kpi.value === "string" && kpi.value !== "" && !Number.isNaN(Number(kpi.value)))
-    ? fmtNumber(kpi.value, 2)
-    : (kpi.value ?? "—");
+  const { value, unit } = formatKpi(kpi);
   return (
     <article className="kpi-card" aria-label={kpi.label} data-kpi={kpi.name}>
       <h2>{kpi.label}</h2>
       <p className="kpi-value">
         {value}
-        {kpi.unit && kpi.value !== null ? <span className="kpi-unit"> {kpi.unit}</span> : null}
+        {unit ? <span className="kpi-unit"> {unit}</span> : null}
       </p>
-      {kpi.hint ? <p className="muted">{kpi.hint}</p> : null}
+      {kpi.hint ? (
+        <p className="muted" title={kpi.hint}>
+          {kpi.hint.length > 90 ? `${kpi.hint.slice(0, 90)}…` : kpi.hint}
+        </p>
+      ) : null}
     </article>
   );
 }
@@ -32,7 +45,8 @@ const SHORTCUTS: { role: string; to: string; label: string }[] = [
 ];
 
 export function DashboardPage() {
-  const kpis = useKpis();
+  const [period, setPeriod] = useState<{ from?: string; to?: string }>({});
+  const kpis = useKpis(period);
   const { data: me } = useMe();
   const roles = me?.roles ?? [];
   const shortcuts = SHORTCUTS.filter((s) => roles.includes(s.role) || roles.includes("admin"));
@@ -50,15 +64,28 @@ export function DashboardPage() {
           ))}
         </nav>
       )}
+      <form className="actions" aria-label="KPI period" onSubmit={(e) => e.preventDefault()} style={{ marginBottom: "0.75rem" }}>
+        <label>
+          From <input type="date" value={period.from ?? ""} onChange={(e) => setPeriod((p) => ({ ...p, from: e.target.value || undefined }))} />
+        </label>
+        <label>
+          To <input type="date" value={period.to ?? ""} onChange={(e) => setPeriod((p) => ({ ...p, to: e.target.value || undefined }))} />
+        </label>
+        {kpis.data?.from ? (
+          <span className="muted">
+            {kpis.data.from.slice(0, 10)} – {kpis.data.to?.slice(0, 10)}
+          </span>
+        ) : null}
+      </form>
       {kpis.error ? (
         <ErrorBanner error={kpis.error} />
       ) : kpis.isPending ? (
         <Spinner label="Loading KPIs…" />
-      ) : kpis.data.length === 0 ? (
+      ) : kpis.data.kpis.length === 0 ? (
         <p className="muted">No KPIs yet.</p>
       ) : (
         <section className="kpi-grid" aria-label="Key figures">
-          {kpis.data.map((k) => (
+          {kpis.data.kpis.map((k) => (
             <KpiCard key={k.name} kpi={k} />
           ))}
         </section>

@@ -21,6 +21,8 @@ export const balanceColumns: Column<Balance>[] = [
     align: "right",
     render: (b) => fmtQty(b.available ?? String(Number(b.on_hand) - Number(b.reserved))),
   },
+  { key: "weight_kg", header: "kg", align: "right", render: (b) => fmtNumber(b.weight_kg, 3) },
+  { key: "qc_status", header: "QC" },
   { key: "value", header: "Value", align: "right", render: (b) => fmtNumber(b.value) },
 ];
 
@@ -38,12 +40,20 @@ export function BalancesPage() {
         state={list}
         searchPlaceholder="Material, lot or roll…"
         filters={
+          <>
+          <FilterSelect
+            state={list}
+            name="qc_status"
+            label="QC"
+            options={["quarantine", "released", "on_hold", "rejected"].map((v) => ({ value: v, label: v.replace("_", " ") }))}
+          />
           <FilterSelect
             state={list}
             name="location"
             label="Location"
             options={(locations.data ?? []).map((l) => ({ value: String(l.id), label: l.code }))}
           />
+          </>
         }
       />
     </>

@@ -20,8 +20,9 @@ const ledgerColumns: Column<StockMove>[] = [
   { key: "location", header: "Location", render: (m) => refLabel(m.location, m.location_code) },
   { key: "roll", header: "Roll", render: (m) => (m.roll ? refLabel(m.roll, m.roll_code) : "—") },
   { key: "unit_cost", header: "Unit cost", align: "right", render: (m) => fmtNumber(m.unit_cost, 4) },
-  { key: "document_ref", header: "Document" },
-  { key: "user", header: "By", render: (m) => m.username ?? (m.user ? String(m.user) : "—") },
+  { key: "document", header: "Document", render: (m) => m.document?.ref || "—" },
+  { key: "note", header: "Note" },
+  { key: "user", header: "By", render: (m) => m.user ?? "—" },
 ];
 
 export function LotDetailPage() {
@@ -65,7 +66,11 @@ export function LotDetailPage() {
               <dt>Received / produced</dt>
               <dd>{fmtDate(l.received_at ?? l.produced_at)}</dd>
               <dt>Source</dt>
-              <dd>{l.source_ref || "—"}</dd>
+              <dd>{l.source?.ref || "—"}</dd>
+              <dt>On hand</dt>
+              <dd>
+                {fmtNumber(l.on_hand, 3)} {l.unit} (reserved {fmtNumber(l.reserved, 3)})
+              </dd>
             </dl>
           </section>
           <h2>Rolls</h2>

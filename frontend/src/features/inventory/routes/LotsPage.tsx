@@ -18,7 +18,7 @@ const columns: Column<Lot>[] = [
   { key: "qc_status", header: "QC", sortKey: "qc_status", render: (l) => <StatusBadge status={l.qc_status} /> },
   { key: "on_hand", header: "On hand", align: "right", render: (l) => fmtQty(l.on_hand, l.unit) },
   { key: "received_at", header: "Received", sortKey: "received_at", render: (l) => fmtDate(l.received_at ?? l.produced_at) },
-  { key: "source_ref", header: "Source" },
+  { key: "source", header: "Source", render: (l) => l.source?.ref || "—" },
 ];
 
 export function LotsPage() {

@@ -39,8 +39,11 @@ const schema = z
 type FormValues = z.infer<typeof schema>;
 const FIELDS = ["lot", "roll", "from_location", "to_location", "location", "qty", "note"];
 
-/** The field names the API may use on a line ("lines.0.qty") mapped onto this one-line form. */
-const fieldOf = (name: string) => name.replace(/^lines\.0\./, "");
+/** The field names the API uses on a line ("lines.0.qty") mapped onto this one-line form. */
+const fieldOf = (name: string, kind?: string) => {
+  const field = name.replace(/^lines\.0\./, "");
+  return field === "location" && kind === "transfer" ? "from_location" : field;
+};
 
 export function OperationsPage() {
   const allowed = useCan("stock.operate");
@@ -65,8 +68,8 @@ export function OperationsPage() {
     const line = { lot: Number(v.lot), roll: v.roll ? Number(v.roll) : null, qty: v.qty };
     const body =
       v.kind === "transfer"
-        ? { from_location: Number(v.from_location), to_location: Number(v.to_location), lines: [line], note: v.note }
-        : { lines: [{ ...line, location: Number(v.location) }], reason: v.note, note: v.note };
+        ? { to_location: Number(v.to_location), lines: [{ ...line, location: Number(v.from_location) }], note: v.note }
+        : { lines: [{ ...line, location: Number(v.location) }], note: v.note };
     post.mutate(
       { kind: v.kind, body, key: key.current },
       {
@@ -78,8 +81,8 @@ export function OperationsPage() {
           setExtra(
             applyServerErrors(
               error,
-              (name, err, opts) => form.setError(fieldOf(name) as keyof FormValues, err, opts),
-              (name) => FIELDS.includes(fieldOf(name)),
+              (name, err, opts) => form.setError(fieldOf(name, v.kind) as keyof FormValues, err, opts),
+              (name) => FIELDS.includes(fieldOf(name, v.kind)),
             ),
           ),
       },

@@ -6,7 +6,6 @@ import { refId, refLabel } from "@/lib/resource";
 import { useListState } from "@/lib/use-list-state";
 import { useRolls } from "../api/rolls";
 import type { Roll } from "../types";
-import { QC_STATUSES } from "./LotsPage";
 
 export const rollColumns: Column<Roll>[] = [
   { key: "code", header: "Roll", sortKey: "code" },
@@ -15,9 +14,12 @@ export const rollColumns: Column<Roll>[] = [
     header: "Lot",
     render: (r) => <Link to={`/inventory/lots/${refId(r.lot)}`}>{refLabel(r.lot, r.lot_code)}</Link>,
   },
+  { key: "material_code", header: "Material" },
+  { key: "location_code", header: "Location" },
   { key: "qc_status", header: "QC", render: (r) => (r.qc_status ? <StatusBadge status={r.qc_status} /> : "—") },
   { key: "length_m", header: "Length m", sortKey: "length_m", align: "right", render: (r) => fmtNumber(r.length_m) },
   { key: "weight_kg", header: "Weight kg", align: "right", render: (r) => fmtNumber(r.weight_kg, 3) },
+  { key: "on_hand_m", header: "On hand m", align: "right", render: (r) => fmtNumber(r.on_hand_m) },
   { key: "width_cm", header: "Width cm", align: "right", render: (r) => fmtNumber(r.width_cm) },
   { key: "gsm", header: "GSM", align: "right", render: (r) => fmtNumber(r.gsm) },
   { key: "points", header: "Points", align: "right", render: (r) => fmtNumber(r.points, 0) },
@@ -41,7 +43,7 @@ export function RollsPage() {
         searchPlaceholder="Roll or lot code…"
         filters={
           <>
-            <FilterSelect state={list} name="lot__qc_status" label="QC status" options={QC_STATUSES.map((s) => ({ value: s, label: s.replace("_", " ") }))} />
+            <FilterSelect state={list} name="in_stock" label="In stock" options={[{ value: "true", label: "yes" }, { value: "false", label: "no" }]} />
             <FilterSelect state={list} name="grade" label="Grade" options={["A", "B", "C", "reject"].map((g) => ({ value: g, label: g }))} />
           </>
         }
