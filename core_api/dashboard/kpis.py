@@ -275,24 +275,25 @@ def points_per_100yd2(period: Period) -> dict:
     in-house show as no supplier)."""
     rolls = Roll.objects.filter(points__isnull=False, created_at__gte=period.start_at, created_at__lt=period.end_at)
     area = ExpressionWrapper(F("length_m") * F("width_cm"), output_field=QTY)
-    sums = {"points": Sum("points"), "area": Sum(area), "rolls": Count("id")}
+    # Aliases differ from field names: an aggregate named like a column it reads confuses the SQL.
+    sums = {"total_points": Sum("points"), "total_area": Sum(area), "roll_count": Count("id")}
 
     def grouped(field: str) -> list[dict]:
         rows = rolls.values(field).annotate(**sums).order_by(field)
         return [
             {
                 "key": row[field] or None,
-                "value": _points_rate(row["points"], row["area"]),
-                "rolls": row["rolls"],
-                "points": row["points"],
+                "value": _points_rate(row["total_points"], row["total_area"]),
+                "rolls": row["roll_count"],
+                "points": row["total_points"],
             }
             for row in rows
         ]
 
     overall = rolls.aggregate(**sums)
     return {
-        "value": _points_rate(overall["points"] or 0, overall["area"]),
-        "rolls": overall["rolls"],
+        "value": _points_rate(overall["total_points"] or 0, overall["total_area"]),
+        "rolls": overall["roll_count"],
         "by_article": grouped("lot__material__article"),
         "by_supplier": grouped("lot__receipt_line__receipt__purchase_order__supplier__code"),
     }
@@ -312,9 +313,12 @@ def supplier_on_time(period: Period) -> dict:
     lines = (
         PurchaseOrderLine.objects.filter(promised_date__gte=period.start, promised_date__lte=period.end)
         .exclude(order__status__in=(POStatus.DRAFT, POStatus.CANCELLED))
-        .annotate(on_time=Coalesce(Subquery(on_time, output_field=QTY), Value(ZERO), output_field=QTY))
+        .annotate(received_on_time=Coalesce(Subquery(on_time, output_field=QTY), Value(ZERO), output_field=QTY))
     )
-    sums = {"ordered": Sum("qty", default=ZERO), "on_time": Sum(Least(F("on_time"), F("qty")), default=ZERO)}
+    sums = {
+        "ordered": Sum("qty", default=ZERO),
+        "on_time": Sum(Least(F("received_on_time"), F("qty")), default=ZERO),
+    }
     overall = lines.aggregate(**sums)
     per_supplier = lines.values("order__supplier__code").annotate(**sums).order_by("order__supplier__code")
     return {

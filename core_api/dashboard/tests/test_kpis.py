@@ -1,0 +1,217 @@
+"""Each KPI on a small fixture whose figures are worked out by hand in the comments."""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from inventory import services as stock
+from inventory.models import LocationKind, LotOrigin, QCStatus
+from procurement.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, Supplier
+from sales import services as sales
+from sales.tests.factories import CustomerFactory, FabricLotFactory, FinishedFabricFactory, LocationFactory, RollFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+KPIS = "/api/v1/kpis/"
+
+
+def day(offset: int) -> date:
+    return TODAY + timedelta(days=offset)
+
+
+def noon(offset: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day(offset), time(12)))
+
+
+def order(customer, material, qty, requested, *, confirm=True, price="5"):
+    document = sales.sales_order_create(
+        customer=customer,
+        lines=[{"material": material, "qty": Decimal(qty), "unit_price": Decimal(price), "requested_date": requested}],
+    )
+    return sales.sales_order_confirm(order=document) if confirm else document
+
+
+def points_per_100yd2(points, length_m, width_cm):
+    """The ASTM D5430 formula, written out in yards and inches."""
+    yards = length_m / 0.9144
+    inches = width_cm / 2.54
+    return points * 3600 / (yards * inches)
+
+
+@pytest.fixture
+def mill(db):
+    """Two 100 m rolls of SJ-180 at 3 per metre (600 in stock), then:
+
+    order A: 100 m requested day −5, shipped day −6 (on time, in full)
+    order B:  80 m requested day −3, shipped day −1 (late, in full)
+    order C:  50 m requested day −2, confirmed, nothing shipped (20 m left in stock)
+    order D:  40 m requested day −2, still a draft (not counted)
+    order E:  30 m requested day +5, confirmed (not yet due)
+    one complaint on A's shipment.
+    """
+    fg = LocationFactory(kind=LocationKind.FINISHED_GOODS)
+    fabric = FinishedFabricFactory(article="SJ-180", width_cm=Decimal("150"))
+    lot = FabricLotFactory(material=fabric)
+    RollFactory(lot=lot, length_m=Decimal("100"), location=fg, unit_cost=Decimal("3"), points=6)
+    RollFactory(lot=lot, length_m=Decimal("100"), location=fg, unit_cost=Decimal("3"), points=20)
+    customer = CustomerFactory()
+
+    a = order(customer, fabric, "100", day(-5))
+    sales.sales_order_allocate(order=a)
+    shipment_a = sales.shipment_create(order=a, shipped_at=noon(-6))
+    b = order(customer, fabric, "80", day(-3))
+    sales.sales_order_allocate(order=b)
+    sales.shipment_create(order=b, shipped_at=noon(-1))
+    order(customer, fabric, "50", day(-2))
+    order(customer, fabric, "40", day(-2), confirm=False)
+    order(customer, fabric, "30", day(5))
+    sales.feedback_create(customer=customer, kind="complaint", description="holes", shipment=shipment_a)
+    return {"fabric": fabric, "fg": fg}
+
+
+def kpi(client, name, **params):
+    response = client.get(f"{KPIS}{name}/", params)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["name"] == name and body["formula"]
+    return body
+
+
+def test_on_time_in_full(mill, client_as):
+    body = kpi(client_as("viewer"), "on-time-in-full")
+    # Due lines: A (on time, full), B (late), C (nothing) → 1 of 3. D is a draft, E not yet due.
+    assert (body["lines_on_time_in_full"], body["lines_due"]) == (1, 3)
+    assert body["value"] == round(1 / 3, 4)
+
+
+def test_fill_rate(mill, client_as):
+    body = kpi(client_as("sales"), "fill-rate")
+    # Shipped against due lines: 100 + 80 + 0 of 100 + 80 + 50.
+    assert body["metres_filled"] == 180 and body["metres_ordered"] == 230
+    assert body["value"] == round(180 / 230, 4)
+    # Before B shipped (period ending day −2) only A had been filled, of A and B (C is due on day −2).
+    early = kpi(client_as("sales"), "fill-rate", **{"to": day(-2).isoformat()})
+    assert early["value"] == round(100 / 230, 4)
+
+
+def test_open_orders(mill, client_as):
+    body = kpi(client_as("planner"), "open-orders")
+    # C (50 m) and E (30 m) are confirmed and unshipped; A and B shipped; D is a draft.
+    assert body["value"] == 2 and body["open_metres"] == 80 and body["open_value"] == 80 * 5
+    assert body["received"] == 4
+    # Yesterday none of these orders existed yet.
+    assert kpi(client_as("planner"), "open-orders", to=day(-1).isoformat())["value"] == 0
+
+
+def test_complaint_rate(mill, client_as):
+    body = kpi(client_as("quality"), "complaint-rate")
+    assert (body["complaints"], body["shipments"], body["value"]) == (1, 2, 0.5)
+    # A period with no shipment has no rate rather than a division by zero.
+    quiet = kpi(client_as("quality"), "complaint-rate", **{"from": day(-60).isoformat(), "to": day(-40).isoformat()})
+    assert quiet["value"] is None and quiet["shipments"] == 0
+
+
+def test_stock_value_days_of_cover_and_turns(mill, client_as):
+    client = client_as("storekeeper")
+    # 200 m received at 3, 180 m shipped: 20 m worth 60 remain.
+    value = kpi(client, "stock-value")
+    assert value["value"] == 60 and value["by_kind"] == {"finished": 60}
+    assert kpi(client, "stock-value", to=day(-1).isoformat())["value"] == 0  # the ledger starts today
+
+    # 20 m on hand ÷ (180 m shipped ÷ 30 days) = 3.3 days.
+    cover = kpi(client, "days-of-cover")
+    assert (cover["on_hand_metres"], cover["shipped_metres"], cover["days"]) == (20, 180, 30)
+    assert cover["value"] == round(20 / (180 / 30), 1)
+
+    # Cost of goods shipped 540 ÷ average stock value ((0 + 60) ÷ 2) = 18 turns in 30 days.
+    turns = kpi(client, "inventory-turns")
+    assert turns["cost_of_goods_shipped"] == 540 and turns["average_stock_value"] == 30
+    assert turns["period_turns"] == 18 and turns["value"] == round(18 * 365 / 30, 2)
+
+
+def test_points_per_100yd2_by_article_and_supplier(mill, client_as):
+    supplier = Supplier.objects.create(code="WEAVE-1", name="Weaver one")
+    po = PurchaseOrder.objects.create(
+        supplier=supplier, order_date=day(-20), warehouse=mill["fg"].warehouse, currency="EUR", status="received"
+    )
+    poplin = FinishedFabricFactory(article="PQ-220", width_cm=Decimal("180"))
+    line = PurchaseOrderLine.objects.create(
+        order=po, line_no=1, material=poplin, qty=50, unit_price=2, promised_date=day(-3)
+    )
+    receipt = GoodsReceipt.objects.create(purchase_order=po, location=mill["fg"], received_on=day(-3))
+    bought = stock.lot_create(material=poplin, origin=LotOrigin.RECEIPT, qc_status=QCStatus.RELEASED)
+    GoodsReceiptLine.objects.create(receipt=receipt, po_line=line, lot=bought, qty=50, unit_price=2)
+    RollFactory(lot=bought, length_m=Decimal("50"), location=mill["fg"], points=10)
+
+    body = kpi(client_as("quality"), "points-per-100yd2")
+    sj = 26 * 3600 / (2 * (100 / 0.9144) * (150 / 2.54))
+    pq = points_per_100yd2(10, 50, 180)
+    overall = 36 * 3600 / (2 * (100 / 0.9144) * (150 / 2.54) + (50 / 0.9144) * (180 / 2.54))
+    assert body["rolls"] == 3 and body["value"] == round(overall, 2)
+    assert [(row["key"], row["value"]) for row in body["by_article"]] == [
+        ("PQ-220", round(pq, 2)),
+        ("SJ-180", round(sj, 2)),
+    ]
+    by_supplier = {row["key"]: row["value"] for row in body["by_supplier"]}
+    assert by_supplier == {None: round(sj, 2), "WEAVE-1": round(pq, 2)}
+
+
+def test_supplier_on_time(db, client_as):
+    fg = LocationFactory()
+    yarn = FinishedFabricFactory()
+
+    def po_line(supplier, qty, promised, receipts, status="approved"):
+        po = PurchaseOrder.objects.create(
+            supplier=supplier, order_date=day(-40), warehouse=fg.warehouse, currency="EUR", status=status
+        )
+        line = PurchaseOrderLine.objects.create(
+            order=po, line_no=1, material=yarn, qty=qty, unit_price=1, promised_date=day(promised)
+        )
+        for qty_received, on in receipts:
+            receipt = GoodsReceipt.objects.create(purchase_order=po, location=fg, received_on=day(on))
+            lot = stock.lot_create(material=yarn, origin=LotOrigin.RECEIPT)
+            GoodsReceiptLine.objects.create(receipt=receipt, po_line=line, lot=lot, qty=qty_received, unit_price=1)
+
+    one = Supplier.objects.create(code="S1", name="One")
+    two = Supplier.objects.create(code="S2", name="Two")
+    po_line(one, 100, -10, [(60, -12), (40, -8)])  # 60 of 100 by the promised date
+    po_line(two, 50, -5, [(70, -6)])  # over-delivered on time: counts as 50 of 50
+    po_line(two, 30, -40, [])  # promised before the period
+    po_line(one, 20, -4, [], status="cancelled")
+
+    body = kpi(client_as("purchaser"), "supplier-on-time")
+    assert body["value"] == round(110 / 150, 4)
+    assert [(row["supplier"], row["value"]) for row in body["by_supplier"]] == [("S1", 0.6), ("S2", 1.0)]
+
+
+def test_all_kpis_at_once_for_every_role(mill, client_as):
+    response = client_as("viewer").get(KPIS, {"from": day(-29).isoformat(), "to": TODAY.isoformat()})
+    assert response.status_code == 200
+    body = response.json()
+    names = [k["name"] for k in body["kpis"]]
+    assert names == [
+        "on-time-in-full",
+        "fill-rate",
+        "open-orders",
+        "complaint-rate",
+        "stock-value",
+        "days-of-cover",
+        "inventory-turns",
+        "points-per-100yd2",
+        "supplier-on-time",
+    ]
+    assert all(k["from"] == body["from"] == day(-29).isoformat() for k in body["kpis"])
+
+
+def test_unknown_kpi_is_404_and_bad_dates_are_400(db, client_as, api):
+    client = client_as("viewer")
+    response = client.get(f"{KPIS}happiness/")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    response = client.get(f"{KPIS}fill-rate/", {"from": "2025-02-30"})
+    assert response.status_code == 400 and "from" in response.json()["error"]["fields"]
+    response = client.get(KPIS, {"from": "2025-03-02", "to": "2025-03-01"})
+    assert response.status_code == 400 and "from" in response.json()["error"]["fields"]
+    assert api.get(KPIS).status_code == 401
