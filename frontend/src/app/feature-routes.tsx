@@ -1,7 +1,8 @@
 import type { RouteObject } from "react-router-dom";
 import { inventoryRoutes } from "@/features/inventory";
 import { procurementRoutes } from "@/features/procurement";
+import { qualityRoutes } from "@/features/quality";
 import { salesRoutes } from "@/features/sales";
 import { traceRoutes } from "@/features/trace";
 
-export const featureRoutes: RouteObject[] = [...procurementRoutes, ...inventoryRoutes, ...salesRoutes, ...traceRoutes];
+export const featureRoutes: RouteObject[] = [...procurementRoutes, ...inventoryRoutes, ...qualityRoutes, ...salesRoutes, ...traceRoutes];

@@ -38,15 +38,15 @@ export function defectPoints(kind: DefectKind, sizeInches: number): number {
 export interface Defect {
   kind: DefectKind;
   sizeInches: number;
-  /** Which linear yard of the roll it is in (1-based); at most 4 points are counted per yard. */
-  yard: number;
+  /** Position along the roll in yards; defects in the same linear yard (floor) share its 4-point cap. */
+  positionYd: number;
 }
 
 /** Total points of a roll with the cap of 4 points per linear yard. */
 export function totalPoints(defects: readonly Defect[]): number {
   const perYard = new Map<number, number>();
   for (const d of defects) {
-    const yard = Math.max(1, Math.floor(d.yard) || 1);
+    const yard = Math.floor(Number.isFinite(d.positionYd) ? d.positionYd : 0);
     perYard.set(yard, (perYard.get(yard) ?? 0) + defectPoints(d.kind, d.sizeInches));
   }
   let total = 0;
@@ -63,10 +63,8 @@ export function pointsPer100Yd2(points: number, inspectedYards: number, cuttable
 export const metresToYards = (m: number) => round(m / METRES_PER_YARD, 2);
 export const cmToInches = (cm: number) => round(cm / CM_PER_INCH, 2);
 
-/** A-grade when within the acceptance threshold (40 common; 28 or 20 for strict buyers). */
-export function gradeFor(per100: number | null, threshold = 40): "A" | "B" | "reject" | null {
+/** "first" quality within the acceptance threshold (40 common; 28 or 20 for strict buyers), else "second". */
+export function gradeFor(per100: number | null, threshold = 40): "first" | "second" | null {
   if (per100 === null) return null;
-  if (per100 <= threshold) return "A";
-  if (per100 <= threshold * 1.5) return "B";
-  return "reject";
+  return per100 <= threshold ? "first" : "second";
 }

@@ -21,10 +21,10 @@ describe("4-point system (ASTM D5430)", () => {
   });
   it("caps at 4 points per linear yard", () => {
     const defects = [
-      { kind: "length" as const, sizeInches: 10, yard: 1 },
-      { kind: "length" as const, sizeInches: 2, yard: 1 },
-      { kind: "hole" as const, sizeInches: 2, yard: 2 },
-      { kind: "length" as const, sizeInches: 4, yard: 3 },
+      { kind: "length" as const, sizeInches: 10, positionYd: 1.2 },
+      { kind: "length" as const, sizeInches: 2, positionYd: 1.9 },
+      { kind: "hole" as const, sizeInches: 2, positionYd: 2 },
+      { kind: "length" as const, sizeInches: 4, positionYd: 3.5 },
     ];
     expect(totalPoints(defects)).toBe(4 + 4 + 2);
   });
@@ -34,10 +34,10 @@ describe("4-point system (ASTM D5430)", () => {
     expect(pointsPer100Yd2(5, 0, 60)).toBeNull();
   });
   it("grades against the acceptance threshold", () => {
-    expect(gradeFor(12)).toBe("A");
-    expect(gradeFor(41)).toBe("B");
-    expect(gradeFor(30, 28)).toBe("B");
-    expect(gradeFor(100)).toBe("reject");
+    expect(gradeFor(12)).toBe("first");
+    expect(gradeFor(40)).toBe("first");
+    expect(gradeFor(41)).toBe("second");
+    expect(gradeFor(30, 28)).toBe("second");
     expect(gradeFor(null)).toBeNull();
   });
   it("converts metres and centimetres", () => {
