@@ -2,10 +2,54 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
+
 import django_filters
 from django.db.models import Prefetch, QuerySet
 
-from .models import BOM, BOMComponent, Consumption, JobWork, JobWorkIssue, Output, Reservation, StatusLog, WorkOrder
+from .models import (
+    BOM,
+    BOMComponent,
+    Consumption,
+    JobWork,
+    JobWorkIssue,
+    Output,
+    Reservation,
+    StatusLog,
+    WorkOrder,
+    WorkOrderStatus,
+)
+
+
+def planned_production(material_ids: list[int], warehouse_id: int | None) -> dict[int, Decimal]:
+    """Open work orders' remaining output per product: inventory's `planned_production` supply."""
+    orders = WorkOrder.objects.filter(
+        product_id__in=material_ids, status__in=(WorkOrderStatus.RELEASED, WorkOrderStatus.IN_PROGRESS)
+    )
+    if warehouse_id is not None:
+        orders = orders.filter(output_location__warehouse_id=warehouse_id)
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for product_id, planned, made in orders.values_list("product_id", "planned_qty", "output_qty"):
+        totals[product_id] += max(planned - made, Decimal(0))
+    return dict(totals)
+
+
+def lots_produced(lot_ids: list[int]) -> dict[int, dict]:
+    """Trace annotation: which work order or job work produced each lot, at which stage."""
+    info = {}
+    for output in Output.objects.filter(lot_id__in=lot_ids).select_related("work_order", "job_work"):
+        document = output.work_order or output.job_work
+        info[output.lot_id] = {
+            "produced_by": {
+                "type": "work_order" if output.work_order_id else "job_work",
+                "id": document.pk,
+                "number": document.number,
+                "stage": document.stage,
+                "process_loss_pct": None if output.process_loss_pct is None else str(output.process_loss_pct),
+            }
+        }
+    return info
 
 
 def bom_list() -> QuerySet[BOM]:

@@ -1152,16 +1152,3 @@ def job_work_cancel(*, job_work: JobWork, user=None) -> JobWork:
     job_work = _lock_jw(job_work)
     _transition(job_work, JobWorkStatus.CANCELLED, JOB_WORK_TRANSITIONS, user)
     return job_work
-
-
-def planned_production(material_ids: list[int], warehouse_id: int | None) -> dict[int, Decimal]:
-    """Open work orders' remaining output per product: inventory's `planned_production` supply."""
-    orders = WorkOrder.objects.filter(
-        product_id__in=material_ids, status__in=(WorkOrderStatus.RELEASED, WorkOrderStatus.IN_PROGRESS)
-    )
-    if warehouse_id is not None:
-        orders = orders.filter(output_location__warehouse_id=warehouse_id)
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    for product_id, planned, made in orders.values_list("product_id", "planned_qty", "output_qty"):
-        totals[product_id] += max(planned - made, Decimal(0))
-    return dict(totals)
