@@ -82,7 +82,7 @@ class SupplierSerializer(serializers.ModelSerializer):
         return data
 
 
-class ContactInputSerializer(StrictSerializer):
+class SupplierContactInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -95,7 +95,7 @@ class SupplierInputSerializer(StrictSerializer):
     payment_terms = serializers.CharField(max_length=120, required=False, allow_blank=True)
     bank_details = serializers.CharField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
-    contacts = ContactInputSerializer(many=True, required=False)
+    contacts = SupplierContactInputSerializer(many=True, required=False)
 
 
 class SupplierImportSerializer(StrictSerializer):
@@ -184,7 +184,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
         return str((line.qty * line.unit_price).quantize(Decimal("0.01")))
 
 
-class StatusLogSerializer(serializers.ModelSerializer):
+class PurchaseOrderStatusLogSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", default=None, read_only=True)
 
     class Meta:
@@ -198,7 +198,7 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
     lines = PurchaseOrderLineSerializer(many=True, read_only=True)
-    status_log = StatusLogSerializer(many=True, read_only=True)
+    status_log = PurchaseOrderStatusLogSerializer(many=True, read_only=True)
     total = serializers.SerializerMethodField()
 
     class Meta:
@@ -248,20 +248,20 @@ class PurchaseOrderInputSerializer(StrictSerializer):
     lines = PurchaseOrderLineInputSerializer(many=True, allow_empty=False)
 
 
-class TransitionInputSerializer(StrictSerializer):
+class PurchaseOrderTransitionSerializer(StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
 
 
 # --- receipts ------------------------------------------------------------------------------------
-class RollSerializer(serializers.ModelSerializer):
+class ReceivedRollSerializer(serializers.ModelSerializer):
     class Meta:
         model = Roll
         fields = ["id", "code", "length_m", "weight_kg", "width_cm", "gsm"]
         read_only_fields = fields
 
 
-class LotSerializer(serializers.ModelSerializer):
-    rolls = RollSerializer(many=True, read_only=True)
+class ReceivedLotSerializer(serializers.ModelSerializer):
+    rolls = ReceivedRollSerializer(many=True, read_only=True)
 
     class Meta:
         model = Lot
@@ -274,7 +274,7 @@ class ReceiptLineSerializer(serializers.ModelSerializer):
     material = serializers.IntegerField(source="po_line.material_id", read_only=True)
     material_code = serializers.CharField(source="po_line.material.code", read_only=True)
     unit = serializers.CharField(source="po_line.material.unit", read_only=True)
-    lot = LotSerializer(read_only=True)
+    lot = ReceivedLotSerializer(read_only=True)
 
     class Meta:
         model = GoodsReceiptLine
@@ -310,7 +310,7 @@ class ReceiptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RollInputSerializer(StrictSerializer):
+class ReceiptRollInputSerializer(StrictSerializer):
     length_m = PositiveDecimalField(max_digits=10, decimal_places=2)
     weight_kg = PositiveDecimalField(max_digits=10, decimal_places=3, required=False)
     width_cm = PositiveDecimalField(max_digits=8, decimal_places=2, required=False)
@@ -323,7 +323,7 @@ class ReceiptLineInputSerializer(StrictSerializer):
     qty = PositiveDecimalField(**QTY, required=False)
     supplier_lot = serializers.CharField(max_length=80, required=False, allow_blank=True)
     dye_lot = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    rolls = RollInputSerializer(many=True, required=False)
+    rolls = ReceiptRollInputSerializer(many=True, required=False)
 
 
 class ReceiptInputSerializer(StrictSerializer):
@@ -424,17 +424,17 @@ class ScorecardComputeSerializer(StrictSerializer):
     period_to = serializers.DateField(input_formats=MONTH_OR_DATE)
 
 
-class SkippedPeriodSerializer(serializers.Serializer):
+class ScorecardSkippedSerializer(serializers.Serializer):
     supplier = serializers.IntegerField()
     period = serializers.DateField()
 
 
 class ScorecardRunSerializer(serializers.Serializer):
     computed = ScorecardSerializer(many=True)
-    skipped = SkippedPeriodSerializer(many=True)
+    skipped = ScorecardSkippedSerializer(many=True)
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class ScorecardCriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScorecardCriterion
         fields = ["key", "weight"]

@@ -441,13 +441,14 @@ def purchase_order_update(*, order: PurchaseOrder, user=None, lines: list[dict] 
     warnings = supplier_check_for_order(order.supplier) if "supplier" in fields else []
     _check_dates(order.order_date, order.expected_date)
     if lines is None and {"supplier", "currency", "order_date"} & set(fields):
-        # The price list in force may have changed: re-derive every line's defaults from its current values.
+        # The price list in force may have changed: prices that came from the old one are looked up
+        # again, prices the buyer typed are kept.
         lines = [
             {
                 "material": line.material,
                 "qty": line.qty,
-                "unit_price": line.unit_price,
                 "promised_date": line.promised_date,
+                **({} if line.unit_price == line.list_price else {"unit_price": line.unit_price}),
             }
             for line in order.lines.select_related("material")
         ]

@@ -21,16 +21,17 @@ from . import selectors, services
 from .models import ScorecardCriterion
 from .serializers import (
     CriteriaInputSerializer,
-    CriterionSerializer,
     OnTimeQuerySerializer,
     OnTimeRateSerializer,
     PriceListInputSerializer,
     PriceListSerializer,
     PurchaseOrderInputSerializer,
     PurchaseOrderSerializer,
+    PurchaseOrderTransitionSerializer,
     ReceiptInputSerializer,
     ReceiptSerializer,
     ScorecardComputeSerializer,
+    ScorecardCriterionSerializer,
     ScorecardRunSerializer,
     ScorecardSerializer,
     SupplierImportSerializer,
@@ -38,7 +39,6 @@ from .serializers import (
     SupplierReturnInputSerializer,
     SupplierReturnSerializer,
     SupplierSerializer,
-    TransitionInputSerializer,
 )
 
 
@@ -179,26 +179,26 @@ class PurchaseOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wef
     def _transition(self, request, service):
         order = self.get_object()
         check_if_match(request, order)
-        note = _parse(TransitionInputSerializer, request)["note"]
+        note = _parse(PurchaseOrderTransitionSerializer, request)["note"]
         kwargs = {"note": note} if service in (services.purchase_order_cancel, services.purchase_order_close) else {}
         return self._respond(service(order=order, user=request.user, **kwargs))
 
-    @extend_schema(request=TransitionInputSerializer, responses=PurchaseOrderSerializer)
+    @extend_schema(request=PurchaseOrderTransitionSerializer, responses=PurchaseOrderSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._transition(request, services.purchase_order_submit)
 
-    @extend_schema(request=TransitionInputSerializer, responses=PurchaseOrderSerializer)
+    @extend_schema(request=PurchaseOrderTransitionSerializer, responses=PurchaseOrderSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._transition(request, services.purchase_order_approve)
 
-    @extend_schema(request=TransitionInputSerializer, responses=PurchaseOrderSerializer)
+    @extend_schema(request=PurchaseOrderTransitionSerializer, responses=PurchaseOrderSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._transition(request, services.purchase_order_cancel)
 
-    @extend_schema(request=TransitionInputSerializer, responses=PurchaseOrderSerializer)
+    @extend_schema(request=PurchaseOrderTransitionSerializer, responses=PurchaseOrderSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._transition(request, services.purchase_order_close)
@@ -265,12 +265,12 @@ class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGen
 class ScorecardCriteriaView(WeftAPIView):
     """The scorecard's weighted criteria; PUT replaces every weight at once (they sum to 100)."""
 
-    @extend_schema(responses=CriterionSerializer(many=True))
+    @extend_schema(responses=ScorecardCriterionSerializer(many=True))
     def get(self, request):
-        return Response(CriterionSerializer(ScorecardCriterion.objects.order_by("key"), many=True).data)
+        return Response(ScorecardCriterionSerializer(ScorecardCriterion.objects.order_by("key"), many=True).data)
 
-    @extend_schema(request=CriteriaInputSerializer, responses=CriterionSerializer(many=True))
+    @extend_schema(request=CriteriaInputSerializer, responses=ScorecardCriterionSerializer(many=True))
     def put(self, request):
         weights = _parse(CriteriaInputSerializer, request)["criteria"]
         criteria = services.scorecard_criteria_set(weights=weights, user=request.user)
-        return Response(CriterionSerializer(criteria, many=True).data)
+        return Response(ScorecardCriterionSerializer(criteria, many=True).data)

@@ -381,6 +381,8 @@ def test_scorecard_compute_criteria_and_list(client_as, approved_order, supplier
     assert body["skipped"] == [{"supplier": supplier.pk, "period": "2024-02-01"}]
     listed = client_as("viewer").get(f"{BASE}/scorecards/?supplier={supplier.pk}").json()
     assert listed["count"] == 1 and listed["results"][0]["breakdown"]["on_time"]["used"] is True
+    blocked = client_as("viewer").get(f"{BASE}/suppliers/?standing=very_poor").json()
+    assert [row["id"] for row in blocked["results"]] == [supplier.pk]
     standing = client_as("viewer").get(f"{BASE}/suppliers/{supplier.pk}/").json()
     assert (standing["standing"], standing["score"]) == ("very_poor", "0.00")
     refused(

@@ -156,6 +156,21 @@ def test_draft_edit_replaces_lines_and_bumps_version(supplier, warehouse, yarn, 
     assert order.version == version + 1
 
 
+def test_changing_supplier_reprices_list_prices_and_keeps_typed_ones(supplier, warehouse, yarn, fabric):
+    order = services.purchase_order_create(
+        supplier=supplier,
+        warehouse=warehouse,
+        order_date=ORDER_DATE,
+        lines=[{"material": yarn, "qty": 500}, {"material": fabric, "qty": 80, "unit_price": Decimal("2.10")}],
+    ).document
+    other = SupplierFactory()
+    PriceListFactory(supplier=other, material=yarn, price=Decimal("3.70"))
+    PriceListFactory(supplier=other, material=fabric, price=Decimal("2.60"), min_order_qty=0)
+    order = services.purchase_order_update(order=order, supplier=other).document
+    prices = list(order.lines.order_by("line_no").values_list("unit_price", "list_price"))
+    assert prices == [(Decimal("3.70"), Decimal("3.70")), (Decimal("2.10"), Decimal("2.60"))]
+
+
 def _card(supplier, score, period=date(2024, 2, 1)):
     return SupplierScorecard.objects.create(
         supplier=supplier, period=period, score=score, standing=services.standing_for(Decimal(score))
