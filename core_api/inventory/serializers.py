@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from rest_framework import serializers
 
@@ -30,7 +30,7 @@ QTY_FIELD = {"max_digits": QTY["max_digits"], "decimal_places": QTY["decimal_pla
 
 
 def _fmt(value: Decimal | None, places: str = "0.001") -> str | None:
-    return None if value is None else str(value.quantize(Decimal(places)))
+    return None if value is None else str(value.quantize(Decimal(places), rounding=ROUND_HALF_UP))
 
 
 # --- master data --------------------------------------------------------------------------------
@@ -307,8 +307,8 @@ class BalanceSerializer(serializers.ModelSerializer):
 
 
 class MoveSerializer(serializers.ModelSerializer):
-    material_code = serializers.CharField(source="lot.material.code", read_only=True)
-    unit = serializers.CharField(source="lot.material.unit", read_only=True)
+    material_code = serializers.CharField(source="material.code", read_only=True)
+    unit = serializers.CharField(source="material.unit", read_only=True)
     lot_code = serializers.CharField(source="lot.code", read_only=True)
     roll_code = serializers.CharField(source="roll.code", read_only=True, default=None)
     location_code = serializers.CharField(source="location.code", read_only=True)

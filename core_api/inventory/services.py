@@ -364,7 +364,7 @@ def _apply(changes: list[_Change], balances: dict, *, posting, document: Documen
             continue
         move = StockMove(
             posting=posting,
-            material_id=c.lot.material_id,
+            material=c.lot.material,
             lot=c.lot,
             roll=c.roll,
             location=c.location,
@@ -947,7 +947,7 @@ def _material_rules(data: dict, instance: Material | None = None) -> tuple[dict,
         if not isinstance(composition, dict):
             errors["composition"] = ["an object of fibre → percent"]
         else:
-            normal: dict[str, str] = {}
+            normal: dict[str, Decimal] = {}
             for fibre, percent in composition.items():
                 name = str(fibre).strip().lower()
                 try:
@@ -962,14 +962,12 @@ def _material_rules(data: dict, instance: Material | None = None) -> tuple[dict,
                 elif name in normal:
                     errors.setdefault("composition", []).append(f"{fibre}: named twice")
                 else:
-                    normal[name] = str(value.normalize()) if value == value.to_integral() else str(value)
+                    normal[name] = value
             if normal and "composition" not in errors:
-                total = sum((Decimal(v) for v in normal.values()), Decimal(0))
+                total = sum(normal.values(), Decimal(0))
                 if total != 100:
                     errors["composition"] = [f"percentages must sum to 100 (they sum to {total})"]
-            cleaned["composition"] = {
-                k: str(Decimal(v).quantize(Decimal("0.01")).normalize()) for k, v in normal.items()
-            }
+            cleaned["composition"] = {k: _n(v.quantize(Decimal("0.01"))) for k, v in normal.items()}
     has_value = merged.get("yarn_count_value") is not None
     has_system = bool(merged.get("yarn_count_system"))
     if has_value != has_system:

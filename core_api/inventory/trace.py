@@ -103,7 +103,12 @@ def _touches(edge: GenealogyEdge, node: _Node, direction: str) -> bool:
     )
     if node.roll is None:
         return near_lot == node.lot.pk and edge.parent_lot_id != edge.child_lot_id
-    return near_roll == node.roll.pk or (near_lot == node.lot.pk and near_roll is None)
+    if near_roll == node.roll.pk:
+        return True
+    # A lot-level edge concerns every roll of the lot; upstream, a cut piece reaches it through
+    # its parent roll rather than listing it twice.
+    lot_level = near_lot == node.lot.pk and near_roll is None
+    return lot_level and (direction == DOWNSTREAM or node.roll.parent_id is None)
 
 
 def trace(*, lot: Lot, roll: Roll | None = None, direction: str, max_depth: int = MAX_DEPTH) -> dict:
