@@ -38,7 +38,7 @@ def period_from(request) -> Period:
 
 
 class KPIListView(WeftAPIView):
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="kpis_list", parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         period = period_from(request)
         return Response(
@@ -51,7 +51,7 @@ class KPIListView(WeftAPIView):
 
 
 class KPIDetailView(WeftAPIView):
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="kpis_retrieve", parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request, name: str):
         if name not in KPIS:
             raise NotFound(f"No KPI called {name!r}.", fields={"name": [f"one of: {', '.join(KPIS)}"]})

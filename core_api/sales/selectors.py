@@ -107,6 +107,8 @@ def complaint_trace(feedback: Feedback) -> dict:
 
     Starts at the complained roll, else its lot, else every lot on the shipment, and walks the
     genealogy upstream with inventory's trace (one query per level, annotated by every app).
+    `supplier_lots` are the received lots at the leaves; `suppliers` come from procurement's
+    annotation of those lots.
     """
     if feedback.roll_id:
         starts = [(feedback.roll.lot, feedback.roll)]
@@ -123,6 +125,11 @@ def complaint_trace(feedback: Feedback) -> dict:
     supplier_lots: dict[int, dict] = {}
     for tree in trees:
         _supplier_lots(tree["root"], supplier_lots)
+    suppliers = {
+        lot["info"]["supplier"]["code"]: lot["info"]["supplier"]
+        for lot in supplier_lots.values()
+        if isinstance(lot["info"].get("supplier"), dict)
+    }
     return {
         "feedback": {
             "id": feedback.pk,
@@ -133,6 +140,7 @@ def complaint_trace(feedback: Feedback) -> dict:
             "shipment": feedback.shipment.number if feedback.shipment_id else None,
         },
         "supplier_lots": sorted(supplier_lots.values(), key=lambda lot: lot["code"]),
+        "suppliers": [suppliers[code] for code in sorted(suppliers)],
         "trees": trees,
     }
 

@@ -150,7 +150,7 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
         return str(sum((s.qty for s in line.shipment_lines.all()), Decimal("0")))
 
 
-class StatusLogSerializer(serializers.ModelSerializer):
+class OrderStatusLogSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", default=None, read_only=True)
 
     class Meta:
@@ -162,7 +162,7 @@ class StatusLogSerializer(serializers.ModelSerializer):
 class SalesOrderSerializer(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     lines = SalesOrderLineSerializer(many=True, read_only=True)
-    status_log = StatusLogSerializer(many=True, read_only=True)
+    status_log = OrderStatusLogSerializer(many=True, read_only=True)
 
     class Meta:
         model = SalesOrder

@@ -10,6 +10,7 @@ from core.errors import BusinessRuleViolation, InvalidInput, StockShortfall
 from inventory import services as stock
 from inventory.models import LotOrigin, MoveReason, QCStatus, StockBalance, StockMove
 from inventory.services import Document, StockLine
+from procurement.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, Supplier
 from sales import services
 from sales.models import Allocation, AllocationStatus, CustomerReturn, Feedback, OrderStatus, Shipment
 from sales.selectors import complaint_trace
@@ -343,9 +344,19 @@ def test_a_complaint_traces_straight_back_to_the_supplier_lots(customer, make_ro
     from production.tests.factories import GreigeFactory, YarnFactory
 
     store = LocationFactory(kind="stores")
+    yarn = YarnFactory()
     yarn_lot = stock.lot_create(
-        material=YarnFactory(), origin=LotOrigin.RECEIPT, supplier_lot="SPIN-7781", qc_status=QCStatus.RELEASED
+        material=yarn, origin=LotOrigin.RECEIPT, supplier_lot="SPIN-7781", qc_status=QCStatus.RELEASED
     )
+    spinner = Supplier.objects.create(code="SPIN", name="Spinner")
+    po = PurchaseOrder.objects.create(
+        supplier=spinner, order_date=date.today(), warehouse=store.warehouse, currency="EUR", status="received"
+    )
+    po_line = PurchaseOrderLine.objects.create(
+        order=po, line_no=1, material=yarn, qty=500, unit_price=2, promised_date=date.today()
+    )
+    receipt = GoodsReceipt.objects.create(purchase_order=po, location=store, received_on=date.today())
+    GoodsReceiptLine.objects.create(receipt=receipt, po_line=po_line, lot=yarn_lot, qty=500, unit_price=2)
     greige_lot = stock.lot_create(material=GreigeFactory(), origin=LotOrigin.PRODUCTION, qc_status=QCStatus.RELEASED)
     fabric = FinishedFabricFactory()
     finished_lot = FabricLotFactory(material=fabric)
@@ -366,6 +377,7 @@ def test_a_complaint_traces_straight_back_to_the_supplier_lots(customer, make_ro
     assert [lot["code"] for lot in result["supplier_lots"]] == [yarn_lot.code]
     assert result["supplier_lots"][0]["supplier_lot"] == "SPIN-7781"
     assert result["supplier_lots"][0]["depth"] == 2
+    assert [supplier["code"] for supplier in result["suppliers"]] == ["SPIN"]
     root = result["trees"][0]["root"]
     assert root["roll"]["code"] == roll.code
     # The sales annotator tells the trace who got the finished lot.
