@@ -168,16 +168,19 @@ def _csv_supplier_row(row: dict, line: int, errors: dict[str, list[str]]) -> dic
         fail("contact_name", "required when an email or phone is given")
     if len(row.get("payment_terms") or "") > 120:
         fail("payment_terms", "at most 120 characters")
-    return {
-        "code": code,
-        "name": name,
-        "address": (row.get("address") or "").strip(),
-        "payment_terms": (row.get("payment_terms") or "").strip(),
-        "is_active": active not in _FALSE,
-        "contact": {"name": contact_name, "email": email, "phone": (row.get("contact_phone") or "").strip()[:40]}
+    values = {"code": code, "name": name}
+    # A column left out of the file leaves that field of an existing supplier as it is.
+    for column in ("address", "payment_terms"):
+        if column in row:
+            values[column] = (row[column] or "").strip()
+    if "is_active" in row:
+        values["is_active"] = active not in _FALSE
+    values["contact"] = (
+        {"name": contact_name, "email": email, "phone": (row.get("contact_phone") or "").strip()[:40]}
         if contact_name
-        else None,
-    }
+        else None
+    )
+    return values
 
 
 @transaction.atomic

@@ -115,6 +115,16 @@ def test_supplier_csv_round_trip_and_all_or_nothing_import(client_as):
     assert set(fields) == {"rows.2.name", "rows.2.contact_email", "rows.3.code"}
     assert (Supplier.objects.count(), SupplierContact.objects.count()) == before
 
+    # Columns left out keep what the supplier had.
+    partial = "code,name\nDYE7,Dye House 7\n"
+    client.post(
+        f"{BASE}/suppliers/import/", {"file": SimpleUploadedFile("s.csv", partial.encode())}, format="multipart"
+    )
+    dye = Supplier.objects.get(code="DYE7")
+    assert (dye.name, dye.address, dye.is_active) == ("Dye House 7", "Ring Road", False)
+    dye.name = "Dye House Seven"
+    dye.save()
+
     export = client_as("viewer").get(f"{BASE}/suppliers/export/")
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
     lines = export.content.decode().splitlines()

@@ -1,9 +1,11 @@
 """Procurement rules at the service level: pipeline, prices, receipts, returns, on-time rate, scorecards."""
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import close_old_connections
 
 from core.errors import BusinessRuleViolation, InvalidInput
 from inventory.models import Lot, MoveReason, QCStatus, Roll, StockBalance, StockMove
@@ -434,3 +436,31 @@ def test_trace_annotation_names_receipt_po_and_supplier(approved_order, supplier
     assert info["receipt"]["number"] == receipt.number
     assert info["purchase_order"] == {"id": order.pk, "number": order.number, "line_no": 1}
     assert info["supplier"]["code"] == supplier.code
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_storekeepers_at_once_cannot_over_receive_together(approved_order):
+    """Each receipt alone fits the tolerance; together they do not. The PO row lock lets one through."""
+    order = approved_order()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def receive_600():
+        try:
+            barrier.wait()
+            receive(order, qty=600)
+            outcomes.append("ok")
+        except BusinessRuleViolation as exc:
+            outcomes.append(exc.code)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=receive_600) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "over_receipt"]
+    assert GoodsReceipt.objects.filter(purchase_order=order).count() == 1
+    assert order.lines.get(line_no=1).qty_received == 600
