@@ -16,8 +16,9 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from inventory.models import MaterialKind, MoveReason, Roll, StockMove
+from inventory.models import MaterialKind, MoveReason, StockMove
 from procurement.models import GoodsReceiptLine, POStatus, PurchaseOrderLine
+from quality.models import RollInspection
 from sales.models import (
     OPEN_ORDER_STATUSES,
     Feedback,
@@ -32,8 +33,6 @@ from sales.models import (
 
 ZERO = Decimal("0")
 QTY = DecimalField(max_digits=20, decimal_places=4)
-# One square yard-inch in metre-centimetres: 0.9144 m/yd × 2.54 cm/in.
-M_CM_PER_YD_IN = Decimal("0.9144") * Decimal("2.54")
 
 
 @dataclass(frozen=True)
@@ -260,42 +259,35 @@ def inventory_turns(period: Period) -> dict:
 
 
 # --- quality and suppliers ----------------------------------------------------------------------
-def _points_rate(points, area_m_cm) -> float | None:
-    # points × 3600 ÷ (yards × inches) with yards × inches = metres × centimetres ÷ (0.9144 × 2.54).
-    if not area_m_cm:
-        return None
-    return _number(Decimal(points) * 3600 * M_CM_PER_YD_IN / Decimal(area_m_cm), 2)
-
-
 @kpi("points-per-100yd2", "Average 4-point score", "points per 100 yd²")
 def points_per_100yd2(period: Period) -> dict:
-    """Average points per 100 yd² = Σ points × 3600 ÷ Σ (inspected yards × width in inches) over the
-    inspected rolls made or received in the period (area-weighted, ASTM D5430), overall and by
-    article and by supplier (the supplier of the receipt that brought the roll's lot in; lots made
-    in-house show as no supplier)."""
-    rolls = Roll.objects.filter(points__isnull=False, created_at__gte=period.start_at, created_at__lt=period.end_at)
-    area = ExpressionWrapper(F("length_m") * F("width_cm"), output_field=QTY)
+    """Average points per 100 yd² = Σ total points × 3600 ÷ Σ (inspected yards × cuttable width in
+    inches) over the final roll inspections recorded in the period (area-weighted, ASTM D5430),
+    overall, by article and by supplier (the supplier of the receipt that brought the roll's lot in;
+    lots made in-house show as no supplier)."""
+    inspections = RollInspection.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+    area = ExpressionWrapper(F("inspected_yards") * F("cuttable_width_in"), output_field=QTY)
     # Aliases differ from field names: an aggregate named like a column it reads confuses the SQL.
-    sums = {"total_points": Sum("points"), "total_area": Sum(area), "roll_count": Count("id")}
+    sums = {"points_sum": Sum("total_points"), "area_sum": Sum(area), "roll_count": Count("id")}
+
+    def rate(row) -> float | None:
+        if not row["area_sum"]:
+            return None
+        return _number(Decimal(row["points_sum"]) * 3600 / Decimal(row["area_sum"]), 2)
 
     def grouped(field: str) -> list[dict]:
-        rows = rolls.values(field).annotate(**sums).order_by(field)
+        rows = inspections.values(field).annotate(**sums).order_by(field)
         return [
-            {
-                "key": row[field] or None,
-                "value": _points_rate(row["total_points"], row["total_area"]),
-                "rolls": row["roll_count"],
-                "points": row["total_points"],
-            }
+            {"key": row[field] or None, "value": rate(row), "rolls": row["roll_count"], "points": row["points_sum"]}
             for row in rows
         ]
 
-    overall = rolls.aggregate(**sums)
+    overall = inspections.aggregate(**sums)
     return {
-        "value": _points_rate(overall["total_points"] or 0, overall["total_area"]),
+        "value": rate(overall),
         "rolls": overall["roll_count"],
-        "by_article": grouped("lot__material__article"),
-        "by_supplier": grouped("lot__receipt_line__receipt__purchase_order__supplier__code"),
+        "by_article": grouped("roll__lot__material__article"),
+        "by_supplier": grouped("roll__lot__receipt_line__receipt__purchase_order__supplier__code"),
     }
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from inventory import services as stock
 from inventory.models import LocationKind, LotOrigin, QCStatus
 from procurement.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, Supplier
+from quality.services import roll_inspection_create
 from sales import services as sales
 from sales.tests.factories import CustomerFactory, FabricLotFactory, FinishedFabricFactory, LocationFactory, RollFactory
 
@@ -34,11 +35,13 @@ def order(customer, material, qty, requested, *, confirm=True, price="5"):
     return sales.sales_order_confirm(order=document) if confirm else document
 
 
-def points_per_100yd2(points, length_m, width_cm):
-    """The ASTM D5430 formula, written out in yards and inches."""
-    yards = length_m / 0.9144
-    inches = width_cm / 2.54
-    return points * 3600 / (yards * inches)
+def inspect(roll, defect_lengths_in):
+    """Final 4-point inspection through quality's service: one linear defect per yard listed."""
+    defects = [
+        {"defect_type": "slub", "length_in": Decimal(length), "position_yd": Decimal(i + 1)}
+        for i, length in enumerate(defect_lengths_in)
+    ]
+    return roll_inspection_create(roll=roll, defects=defects)
 
 
 @pytest.fixture
@@ -55,8 +58,7 @@ def mill(db):
     fg = LocationFactory(kind=LocationKind.FINISHED_GOODS)
     fabric = FinishedFabricFactory(article="SJ-180", width_cm=Decimal("150"))
     lot = FabricLotFactory(material=fabric)
-    RollFactory(lot=lot, length_m=Decimal("100"), location=fg, unit_cost=Decimal("3"), points=6)
-    RollFactory(lot=lot, length_m=Decimal("100"), location=fg, unit_cost=Decimal("3"), points=20)
+    rolls = [RollFactory(lot=lot, length_m=Decimal("100"), location=fg, unit_cost=Decimal("3")) for _ in range(2)]
     customer = CustomerFactory()
 
     a = order(customer, fabric, "100", day(-5))
@@ -69,7 +71,7 @@ def mill(db):
     order(customer, fabric, "40", day(-2), confirm=False)
     order(customer, fabric, "30", day(5))
     sales.feedback_create(customer=customer, kind="complaint", description="holes", shipment=shipment_a)
-    return {"fabric": fabric, "fg": fg}
+    return {"fabric": fabric, "fg": fg, "rolls": rolls}
 
 
 def kpi(client, name, **params):
@@ -144,19 +146,21 @@ def test_points_per_100yd2_by_article_and_supplier(mill, client_as):
     receipt = GoodsReceipt.objects.create(purchase_order=po, location=mill["fg"], received_on=day(-3))
     bought = stock.lot_create(material=poplin, origin=LotOrigin.RECEIPT, qc_status=QCStatus.RELEASED)
     GoodsReceiptLine.objects.create(receipt=receipt, po_line=line, lot=bought, qty=50, unit_price=2)
-    RollFactory(lot=bought, length_m=Decimal("50"), location=mill["fg"], points=10)
+    bought_roll = RollFactory(lot=bought, length_m=Decimal("50"), location=mill["fg"])
+    first, second = mill["rolls"]
+    inspect(first, [10, 4])  # 4 + 2 = 6 points
+    inspect(second, [10] * 5)  # 5 × 4 = 20 points
+    inspect(bought_roll, [10, 10, 4])  # 4 + 4 + 2 = 10 points
 
     body = kpi(client_as("quality"), "points-per-100yd2")
-    sj = 26 * 3600 / (2 * (100 / 0.9144) * (150 / 2.54))
-    pq = points_per_100yd2(10, 50, 180)
-    overall = 36 * 3600 / (2 * (100 / 0.9144) * (150 / 2.54) + (50 / 0.9144) * (180 / 2.54))
-    assert body["rolls"] == 3 and body["value"] == round(overall, 2)
-    assert [(row["key"], row["value"]) for row in body["by_article"]] == [
-        ("PQ-220", round(pq, 2)),
-        ("SJ-180", round(sj, 2)),
-    ]
-    by_supplier = {row["key"]: row["value"] for row in body["by_supplier"]}
-    assert by_supplier == {None: round(sj, 2), "WEAVE-1": round(pq, 2)}
+    # Inspected yards and cuttable inches, as quality rounds them: 100 m = 109.36 yd, 150 cm = 59.06 in,
+    # 50 m = 54.68 yd, 180 cm = 70.87 in.
+    sj_area = 2 * 109.36 * 59.06
+    pq_area = 54.68 * 70.87
+    assert body["rolls"] == 3 and body["value"] == round(36 * 3600 / (sj_area + pq_area), 2)
+    sj, pq = round(26 * 3600 / sj_area, 2), round(10 * 3600 / pq_area, 2)
+    assert [(row["key"], row["value"]) for row in body["by_article"]] == [("PQ-220", pq), ("SJ-180", sj)]
+    assert {row["key"]: row["value"] for row in body["by_supplier"]} == {None: sj, "WEAVE-1": pq}
 
 
 def test_supplier_on_time(db, client_as):
