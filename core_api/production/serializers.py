@@ -67,7 +67,7 @@ class BOMSerializer(serializers.ModelSerializer):
         ]
 
 
-class StatusLogSerializer(serializers.ModelSerializer):
+class ProductionStatusLogSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user.username", default=None, read_only=True)
 
     class Meta:
@@ -107,7 +107,7 @@ class ConsumptionSerializer(serializers.ModelSerializer):
         ]
 
 
-class OutputSerializer(serializers.ModelSerializer):
+class ProductionOutputSerializer(serializers.ModelSerializer):
     lot_code = serializers.CharField(source="lot.code", read_only=True)
     dye_lot = serializers.CharField(source="lot.dye_lot", read_only=True)
     qc_status = serializers.CharField(source="lot.qc_status", read_only=True)
@@ -177,8 +177,8 @@ class WorkOrderSerializer(serializers.ModelSerializer):
 class WorkOrderDetailSerializer(WorkOrderSerializer):
     reservations = ReservationSerializer(many=True, read_only=True)
     inputs = ConsumptionSerializer(many=True, read_only=True)
-    outputs = OutputSerializer(many=True, read_only=True)
-    log = StatusLogSerializer(many=True, read_only=True)
+    outputs = ProductionOutputSerializer(many=True, read_only=True)
+    log = ProductionStatusLogSerializer(many=True, read_only=True)
 
     class Meta(WorkOrderSerializer.Meta):
         fields = [*WorkOrderSerializer.Meta.fields, "reservations", "inputs", "outputs", "log"]
@@ -240,8 +240,8 @@ class JobWorkSerializer(serializers.ModelSerializer):
 
 class JobWorkDetailSerializer(JobWorkSerializer):
     issues = JobWorkIssueSerializer(many=True, read_only=True)
-    outputs = OutputSerializer(many=True, read_only=True)
-    log = StatusLogSerializer(many=True, read_only=True)
+    outputs = ProductionOutputSerializer(many=True, read_only=True)
+    log = ProductionStatusLogSerializer(many=True, read_only=True)
 
     class Meta(JobWorkSerializer.Meta):
         fields = [*JobWorkSerializer.Meta.fields, "issues", "outputs", "log"]
@@ -319,7 +319,7 @@ class ReleaseSerializer(StrictSerializer):
     lines = StockLineInputSerializer(many=True, required=False)
 
 
-class IssueSerializer(StrictSerializer):
+class WorkOrderIssueSerializer(StrictSerializer):
     lines = StockLineInputSerializer(many=True, required=False)
 
 
@@ -343,11 +343,11 @@ class OutputInputSerializer(StrictSerializer):
     consumed = ConsumedInputSerializer(many=True, required=False)
 
 
-class NoteSerializer(StrictSerializer):
+class CancelNoteSerializer(StrictSerializer):
     note = serializers.CharField(max_length=255, allow_blank=True, default="")
 
 
-class EmptySerializer(StrictSerializer):
+class ProductionNoBodySerializer(StrictSerializer):
     pass
 
 

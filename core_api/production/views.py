@@ -109,10 +109,10 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGen
         data = _parsed(serializers.ReleaseSerializer, request.data)
         return self._detail(services.work_order_release(work_order=self.get_object(), user=request.user, **data))
 
-    @extend_schema(request=serializers.IssueSerializer, responses=serializers.WorkOrderDetailSerializer)
+    @extend_schema(request=serializers.WorkOrderIssueSerializer, responses=serializers.WorkOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
-        data = _parsed(serializers.IssueSerializer, request.data)
+        data = _parsed(serializers.WorkOrderIssueSerializer, request.data)
         return self._detail(services.work_order_issue(work_order=self.get_object(), user=request.user, **data))
 
     @extend_schema(request=serializers.OutputInputSerializer, responses={201: serializers.WorkOrderDetailSerializer})
@@ -122,22 +122,22 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGen
         output = services.work_order_output(work_order=self.get_object(), user=request.user, **data)
         return self._detail(output.work_order, 201)
 
-    @extend_schema(request=serializers.EmptySerializer, responses=serializers.WorkOrderDetailSerializer)
+    @extend_schema(request=serializers.ProductionNoBodySerializer, responses=serializers.WorkOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        _parsed(serializers.EmptySerializer, request.data)
+        _parsed(serializers.ProductionNoBodySerializer, request.data)
         return self._detail(services.work_order_complete(work_order=self.get_object(), user=request.user))
 
-    @extend_schema(request=serializers.EmptySerializer, responses=serializers.WorkOrderDetailSerializer)
+    @extend_schema(request=serializers.ProductionNoBodySerializer, responses=serializers.WorkOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        _parsed(serializers.EmptySerializer, request.data)
+        _parsed(serializers.ProductionNoBodySerializer, request.data)
         return self._detail(services.work_order_close(work_order=self.get_object(), user=request.user))
 
-    @extend_schema(request=serializers.NoteSerializer, responses=serializers.WorkOrderDetailSerializer)
+    @extend_schema(request=serializers.CancelNoteSerializer, responses=serializers.WorkOrderDetailSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        data = _parsed(serializers.NoteSerializer, request.data)
+        data = _parsed(serializers.CancelNoteSerializer, request.data)
         return self._detail(services.work_order_cancel(work_order=self.get_object(), user=request.user, **data))
 
 
@@ -182,14 +182,14 @@ class JobWorkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGener
         data = _parsed(serializers.JobWorkReturnSerializer, request.data)
         return self._detail(services.job_work_return(job_work=self.get_object(), user=request.user, **data))
 
-    @extend_schema(request=serializers.EmptySerializer, responses=serializers.JobWorkDetailSerializer)
+    @extend_schema(request=serializers.ProductionNoBodySerializer, responses=serializers.JobWorkDetailSerializer)
     @action(detail=True, methods=["post"])
     def reconcile(self, request, pk=None):
-        _parsed(serializers.EmptySerializer, request.data)
+        _parsed(serializers.ProductionNoBodySerializer, request.data)
         return self._detail(services.job_work_reconcile(job_work=self.get_object(), user=request.user))
 
-    @extend_schema(request=serializers.EmptySerializer, responses=serializers.JobWorkDetailSerializer)
+    @extend_schema(request=serializers.ProductionNoBodySerializer, responses=serializers.JobWorkDetailSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        _parsed(serializers.EmptySerializer, request.data)
+        _parsed(serializers.ProductionNoBodySerializer, request.data)
         return self._detail(services.job_work_cancel(job_work=self.get_object(), user=request.user))

@@ -16,6 +16,17 @@ from .models import (
 )
 
 
+def lot_inspections(lot_ids: list[int]) -> dict[int, dict]:
+    """Trace annotation: each lot's inspections (stage, decision), oldest first."""
+    info: dict[int, dict] = {}
+    rows = Inspection.objects.filter(lot_id__in=lot_ids).order_by("id")
+    for number, lot_id, stage, decision, passed in rows.values_list("number", "lot_id", "stage", "decision", "passed"):
+        info.setdefault(lot_id, {"inspections": []})["inspections"].append(
+            {"number": number, "stage": stage, "decision": decision, "passed": passed}
+        )
+    return info
+
+
 def template_list() -> QuerySet[InspectionTemplate]:
     return InspectionTemplate.objects.prefetch_related(
         Prefetch("parameters", queryset=InspectionParameter.objects.order_by("sequence", "id"))

@@ -34,21 +34,21 @@ LAB = {"max_digits": 7, "decimal_places": 3}
 
 
 # --- templates ------------------------------------------------------------------------------------
-class ParameterSerializer(serializers.ModelSerializer):
+class InspectionParameterSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionParameter
         fields = ["id", "name", "kind", "unit", "min_value", "max_value", "required", "sequence"]
 
 
 class TemplateSerializer(serializers.ModelSerializer):
-    parameters = ParameterSerializer(many=True, read_only=True)
+    parameters = InspectionParameterSerializer(many=True, read_only=True)
 
     class Meta:
         model = InspectionTemplate
         fields = ["id", "name", "stage", "material_kind", "description", "is_active", "parameters", "version"]
 
 
-class ParameterInputSerializer(StrictSerializer):
+class InspectionParameterInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=120)
     kind = serializers.ChoiceField(choices=ParameterKind.choices)
     unit = serializers.CharField(max_length=20, allow_blank=True, default="")
@@ -64,7 +64,7 @@ class TemplateCreateSerializer(StrictSerializer):
     material_kind = serializers.CharField(max_length=20, allow_blank=True, default="")
     description = serializers.CharField(allow_blank=True, default="")
     is_active = serializers.BooleanField(default=True)
-    parameters = ParameterInputSerializer(many=True, allow_empty=False)
+    parameters = InspectionParameterInputSerializer(many=True, allow_empty=False)
 
 
 class TemplateUpdateSerializer(StrictSerializer):
@@ -72,7 +72,7 @@ class TemplateUpdateSerializer(StrictSerializer):
     material_kind = serializers.CharField(max_length=20, allow_blank=True, required=False)
     description = serializers.CharField(allow_blank=True, required=False)
     is_active = serializers.BooleanField(required=False)
-    parameters = ParameterInputSerializer(many=True, allow_empty=False, required=False)
+    parameters = InspectionParameterInputSerializer(many=True, allow_empty=False, required=False)
 
 
 # --- reasons, thresholds --------------------------------------------------------------------------
@@ -91,7 +91,7 @@ class PointsThresholdSerializer(StrictModelSerializer):
 
 
 # --- inspections ----------------------------------------------------------------------------------
-class ResultSerializer(serializers.ModelSerializer):
+class InspectionResultSerializer(serializers.ModelSerializer):
     parameter_name = serializers.CharField(source="parameter.name", read_only=True)
 
     class Meta:
@@ -104,7 +104,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     material = serializers.IntegerField(source="lot.material_id", read_only=True)
     template_name = serializers.CharField(source="template.name", read_only=True)
     inspector = serializers.CharField(source="inspector.username", default=None, read_only=True)
-    results = ResultSerializer(many=True, read_only=True)
+    results = InspectionResultSerializer(many=True, read_only=True)
     rejection_reasons = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -135,7 +135,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class ResultInputSerializer(StrictSerializer):
+class InspectionResultInputSerializer(StrictSerializer):
     parameter = serializers.IntegerField(min_value=1)
     value_numeric = serializers.DecimalField(**READING, required=False, allow_null=True)
     value_bool = serializers.BooleanField(required=False, allow_null=True)
@@ -145,7 +145,7 @@ class ResultInputSerializer(StrictSerializer):
 class InspectionCreateSerializer(StrictSerializer):
     lot = serializers.PrimaryKeyRelatedField(queryset=Lot.objects.select_related("material"))
     template = serializers.PrimaryKeyRelatedField(queryset=InspectionTemplate.objects.all())
-    results = ResultInputSerializer(many=True)
+    results = InspectionResultInputSerializer(many=True)
     decision = serializers.ChoiceField(choices=Decision.choices, required=False)
     sample_size = serializers.DecimalField(**READING, min_value=Decimal("0.0001"), required=False, allow_null=True)
     release_to = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False, allow_null=True)
@@ -205,13 +205,13 @@ class NonConformanceUpdateSerializer(StrictSerializer):
 
 
 # --- roll inspections -----------------------------------------------------------------------------
-class DefectSerializer(serializers.ModelSerializer):
+class RollDefectSerializer(serializers.ModelSerializer):
     class Meta:
         model = RollDefect
         fields = ["id", "defect_type", "length_in", "hole_size_in", "position_yd", "points"]
 
 
-class ImageSerializer(serializers.ModelSerializer):
+class RollInspectionImageSerializer(serializers.ModelSerializer):
     class Meta:
         model = RollInspectionImage
         fields = ["id", "defect", "image", "caption", "uploaded_at"]
@@ -221,8 +221,8 @@ class RollInspectionSerializer(serializers.ModelSerializer):
     roll_code = serializers.CharField(source="roll.code", read_only=True)
     lot = serializers.IntegerField(source="roll.lot_id", read_only=True)
     inspector = serializers.CharField(source="inspector.username", default=None, read_only=True)
-    defects = DefectSerializer(many=True, read_only=True)
-    images = ImageSerializer(many=True, read_only=True)
+    defects = RollDefectSerializer(many=True, read_only=True)
+    images = RollInspectionImageSerializer(many=True, read_only=True)
 
     class Meta:
         model = RollInspection
@@ -248,7 +248,7 @@ class RollInspectionSerializer(serializers.ModelSerializer):
         ]
 
 
-class DefectInputSerializer(StrictSerializer):
+class RollDefectInputSerializer(StrictSerializer):
     defect_type = serializers.ChoiceField(choices=DefectType.choices)
     length_in = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"), required=False)
     hole_size_in = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"), required=False)
@@ -257,7 +257,7 @@ class DefectInputSerializer(StrictSerializer):
 
 class RollInspectionCreateSerializer(StrictSerializer):
     roll = serializers.PrimaryKeyRelatedField(queryset=Roll.objects.all())
-    defects = DefectInputSerializer(many=True)
+    defects = RollDefectInputSerializer(many=True)
     threshold = serializers.CharField(max_length=60, required=False)
     inspected_yards = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False
@@ -268,7 +268,7 @@ class RollInspectionCreateSerializer(StrictSerializer):
     notes = serializers.CharField(allow_blank=True, default="")
 
 
-class ImageUploadSerializer(StrictSerializer):
+class RollImageUploadSerializer(StrictSerializer):
     image = serializers.FileField()
     defect = serializers.IntegerField(min_value=1, required=False)
     caption = serializers.CharField(max_length=200, allow_blank=True, default="")

@@ -137,12 +137,12 @@ class RollInspectionViewSet(_ReadCreate):
         data = _parsed(serializers.RollInspectionCreateSerializer, request.data)
         return self._out(services.roll_inspection_create(**data, user=request.user), 201)
 
-    @extend_schema(request=serializers.ImageUploadSerializer, responses={201: serializers.RollInspectionSerializer})
+    @extend_schema(request=serializers.RollImageUploadSerializer, responses={201: serializers.RollInspectionSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def images(self, request, pk=None):
         """Upload a defect image (multipart `image`), optionally tied to one of the inspection's defects."""
         inspection = self.get_object()
-        data = _parsed(serializers.ImageUploadSerializer, request.data)
+        data = _parsed(serializers.RollImageUploadSerializer, request.data)
         services.roll_inspection_add_image(
             inspection=inspection,
             image=data["image"],

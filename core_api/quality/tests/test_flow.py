@@ -17,13 +17,16 @@ def ok(response, status=200):
     return response.json()
 
 
-def lots_in(tree: dict) -> set[str]:
-    codes, stack = set(), [tree["root"]]
+def walk(tree: dict):
+    stack = [tree["root"]]
     while stack:
         node = stack.pop()
-        codes.add(node["lot"]["code"])
+        yield node
         stack.extend(node["children"])
-    return codes
+
+
+def lots_in(tree: dict) -> set[str]:
+    return {node["lot"]["code"] for node in walk(tree)}
 
 
 def test_yarn_to_graded_finished_roll_and_back(client_as):
@@ -199,6 +202,10 @@ def test_yarn_to_graded_finished_roll_and_back(client_as):
     roll = finished_rolls.first()
     up = ok(viewer.get(f"/api/v1/inventory/rolls/{roll.pk}/trace/", {"direction": "upstream"}))
     assert yarn_lot.code in lots_in(up)
+    yarn_node = next(n for n in walk(up) if n["lot"]["code"] == yarn_lot.code)
+    assert yarn_node["info"]["inspections"] == [
+        {"number": inspection["number"], "stage": "receipt", "decision": "release", "passed": True}
+    ]
     assert dye_lot.code in lots_in(up)
     down = ok(viewer.get(f"/api/v1/inventory/lots/{yarn_lot.pk}/trace/", {"direction": "downstream"}))
     assert roll.lot.code in lots_in(down)
