@@ -233,3 +233,13 @@ def test_list_query_count_does_not_grow_with_page_size(sales, storekeeper, fabri
     ship_one()
     many = {url: count(url) for url in few}
     assert few == many
+
+
+def test_a_repeated_shipment_post_with_its_idempotency_key_ships_once(sales, storekeeper, customer, fabric, make_rolls):
+    make_rolls(None, [40])
+    order = allocated_order(sales, customer, fabric, 40)
+    first = storekeeper.post("/api/v1/sales/shipments/", {"order": order["id"]}, HTTP_IDEMPOTENCY_KEY="ship-1")
+    again = storekeeper.post("/api/v1/sales/shipments/", {"order": order["id"]}, HTTP_IDEMPOTENCY_KEY="ship-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert Shipment.objects.count() == 1 and StockMove.objects.filter(reason="shipment").count() == 1

@@ -10,6 +10,7 @@ from core.errors import BusinessRuleViolation, InvalidInput, StockShortfall
 from inventory import services as stock
 from inventory.models import LotOrigin, MoveReason, QCStatus, StockBalance, StockMove
 from inventory.services import Document, StockLine
+from inventory.trace import DOWNSTREAM, trace
 from procurement.models import GoodsReceipt, GoodsReceiptLine, PurchaseOrder, PurchaseOrderLine, Supplier
 from sales import services
 from sales.models import Allocation, AllocationStatus, CustomerReturn, Feedback, OrderStatus, Shipment
@@ -383,3 +384,9 @@ def test_a_complaint_traces_straight_back_to_the_supplier_lots(customer, make_ro
     # The sales annotator tells the trace who got the finished lot.
     assert root["info"]["customers"] == [customer.code]
     assert root["info"]["shipments"][0]["number"] == shipment.number
+
+    # And the other way: which customers got fabric made from this yarn lot.
+    downstream = trace(lot=yarn_lot, direction=DOWNSTREAM)["root"]
+    finished_node = downstream["children"][0]["children"][0]
+    assert finished_node["lot"]["code"] == finished_lot.code
+    assert finished_node["info"]["customers"] == [customer.code]
