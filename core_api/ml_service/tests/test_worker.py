@@ -60,7 +60,7 @@ def test_killed_worker_job_completes_exactly_once(tmp_path, database, broker):
             job_id = submit(stack, "train", {"model": "inventory_surrogate", "n_cases": 2000, "n_estimators": 20})
             stack.wait_for(
                 lambda job_id=job_id: job(stack, job_id)["progress"] >= 10,
-                timeout=120,
+                timeout=300,
                 what=f"round {round_no}: training to be under way",
                 interval=0.3,
             )
@@ -69,7 +69,7 @@ def test_killed_worker_job_completes_exactly_once(tmp_path, database, broker):
             stack.start_worker("worker")
             done = stack.wait_for(
                 lambda job_id=job_id: finished(stack, job_id),
-                timeout=240,
+                timeout=400,
                 what=f"round {round_no}: the re-queued job",
                 interval=1,
             )
