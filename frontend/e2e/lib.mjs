@@ -33,7 +33,15 @@ export async function newPage(browser) {
 }
 
 export async function signIn(page, username) {
+  // Start signed out whatever an earlier (possibly failed) step left behind.
   await page.goto("/login");
+  const userName = page.getByLabel("User name");
+  const signOut = page.getByRole("button", { name: "Sign out" });
+  await userName.or(signOut).first().waitFor();
+  if (await signOut.isVisible()) {
+    await signOut.click();
+    await page.waitForURL(/\/login/);
+  }
   await page.getByLabel("User name").fill(username);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,5 +1,5 @@
-// Master data for the e2e run, created through the API as the admin (the routes the other parts
-// of Weft rely on, DESIGN §4). A route that does not exist yet is reported and skipped.
+// Master data for the e2e run, created through the API as the admin: a warehouse with stores,
+// quarantine and finished-goods locations, a finished fabric, a supplier with a price, a customer.
 const PASSWORD = process.env.WEFT_ADMIN_PASSWORD ?? "weft-admin";
 
 export async function seedMasterData(baseUrl, log = () => {}) {
@@ -18,23 +18,43 @@ export async function seedMasterData(baseUrl, log = () => {}) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await r.text();
-    if (r.status === 404 && text.includes("not_found") && !text.includes("No ")) {
-      missing.push(path);
+    if (r.status === 404 && /^\/[a-z-]+\/[a-z-]+\/$/.test(path)) {
+      missing.push(`${method} /api/v1${path}`);
+      log(`route missing: ${method} /api/v1${path}`);
       return null;
     }
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
     return text ? JSON.parse(text) : null;
   };
-  const routeExists = async (path) => {
-    const r = await fetch(`${baseUrl}/api/v1${path}`, { headers: { Authorization: `Bearer ${access}` } });
-    if (r.status === 404) missing.push(path);
-    return r.status !== 404;
-  };
 
   const suffix = Date.now().toString(36).slice(-4).toUpperCase();
-  const seed = { missing, suffix };
-  void call;
-  void routeExists;
-  if (missing.length) log(`routes missing: ${missing.join(", ")}`);
-  return seed;
+  const warehouse = await call("POST", "/inventory/warehouses/", { code: `WH${suffix}`, name: "Main mill" });
+  const location = (code, name, kind) => call("POST", "/inventory/locations/", { warehouse: warehouse?.id, code: `${code}-${suffix}`, name, kind });
+  const stores = await location("STORES", "Fabric stores", "stores");
+  const quarantine = await location("QUAR", "Incoming quarantine", "quarantine");
+  const finished = await location("FG", "Finished goods", "finished_goods");
+  const fabric = await call("POST", "/inventory/materials/", {
+    code: `FAB-SJ180-NAVY-${suffix}`,
+    name: "Single jersey 180 navy",
+    kind: "finished",
+    article: "SJ-180",
+    gsm: "180",
+    width_cm: "150",
+    shade_code: "NAVY-01",
+    standard_cost: "3.20",
+  });
+  const supplier = await call("POST", "/procurement/suppliers/", { code: `SUP-${suffix}`, name: "Acme Knits", payment_terms: "30 days" });
+  const today = new Date().toISOString().slice(0, 10);
+  const price = await call("POST", "/procurement/price-lists/", {
+    supplier: supplier?.id,
+    material: fabric?.id,
+    price: "3.50",
+    currency: "EUR",
+    min_order_qty: "50",
+    lead_time_days: 14,
+    valid_from: today,
+  });
+  const customer = await call("POST", "/sales/customers/", { code: `CUS-${suffix}`, name: "Blue Garments", points_threshold: "40", shade_tolerance: "1.00" });
+  log(`seeded: warehouse ${warehouse?.code}, fabric ${fabric?.code}, supplier ${supplier?.code}, customer ${customer?.code}`);
+  return { suffix, missing, warehouse, stores, quarantine, finished, fabric, supplier, price, customer };
 }

@@ -39,7 +39,8 @@ test("sign in, the dashboard shows KPI cards, a reload keeps the session, sign o
   await screenshot(page, "login");
   await signIn(page, "admin");
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-  await page.locator(".kpi-card, .banner-error, .kpi-grid, text=No KPIs yet.").first().waitFor();
+  await page.locator(".kpi-card").first().waitFor();
+  assert.ok((await page.locator(".kpi-card").count()) >= 1);
   await screenshot(page, "dashboard");
 
   // The access token lived in memory only; the refresh token in sessionStorage brings it back.

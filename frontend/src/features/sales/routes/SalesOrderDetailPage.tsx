@@ -21,8 +21,9 @@ function AllocationPlan({ plan }: { plan: LineAllocationPlan[] }) {
       <ul>
         {plan.map((p) => (
           <li key={p.line}>
-            Line {p.line_no} ({p.material}): {fmtNumber(p.allocated)} of {fmtNumber(p.requested)} m — rolls {p.rolls.join(", ") || "none new"}; dye lot
-            {p.dye_lots.length === 1 ? "" : "s"} {p.dye_lots.join(", ") || "—"}; shade band{p.shade_bands.length === 1 ? "" : "s"} {p.shade_bands.join(", ") || "—"}
+            Line {p.line_no} ({p.material}): {fmtNumber(p.allocated)} of {fmtNumber(p.requested)} m — rolls {p.rolls.join(", ") || "none new"}; lot
+            {p.dye_lots.length === 1 ? "" : "s"} {p.dye_lots.join(", ") || "—"}
+            {p.single_dye_lot ? " (one dye lot)" : ""}; shade band{p.shade_bands.length === 1 ? "" : "s"} {p.shade_bands.join(", ") || "—"}
             {p.message ? <em> — {p.message}</em> : null}
           </li>
         ))}

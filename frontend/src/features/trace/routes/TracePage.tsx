@@ -10,8 +10,19 @@ import { useTraceSearch } from "../api/search";
 function InfoList({ info }: { info: Record<string, unknown> }) {
   const entries = Object.entries(info).filter(([, v]) => v !== null && v !== undefined && v !== "");
   if (entries.length === 0) return null;
-  const show = (v: unknown): string =>
-    Array.isArray(v) ? v.map(show).join("; ") : typeof v === "object" ? Object.entries(v as object).map(([k, x]) => `${humanize(k)} ${show(x)}`).join(", ") : String(v);
+  const show = (v: unknown): string => {
+    if (Array.isArray(v)) return v.map(show).join("; ");
+    if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      const head = [o.number ?? o.code, o.name].filter(Boolean).join(" · ");
+      if (head) return head;
+      return Object.entries(o)
+        .filter(([k]) => k !== "id")
+        .map(([k, x]) => `${humanize(k)} ${show(x)}`)
+        .join(", ");
+    }
+    return String(v);
+  };
   return (
     <span className="trace-info">
       {entries.map(([k, v]) => (
