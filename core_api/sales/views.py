@@ -87,6 +87,12 @@ class SalesOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGe
     search_fields = ["number", "customer__code", "customer__name", "customer_ref"]
     ordering_fields = ["order_date", "number", "created_at"]
 
+    def _current(self, request):
+        # Transitions honour If-Match like edits do, so acting on a stale screen is refused (412).
+        order = self.get_object()
+        check_if_match(request, order)
+        return order
+
     def _answer(self, order, code=status.HTTP_200_OK, **extra):
         fresh = selectors.sales_order_list().get(pk=order.pk)
         return Response({**SalesOrderSerializer(fresh).data, **extra}, status=code)
@@ -110,7 +116,7 @@ class SalesOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGe
     @extend_schema(request=None, responses=SalesOrderSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        order = services.sales_order_confirm(order=self.get_object(), user=request.user)
+        order = services.sales_order_confirm(order=self._current(request), user=request.user)
         return self._answer(order)
 
     @extend_schema(
@@ -129,7 +135,7 @@ class SalesOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGe
     )
     @action(detail=True, methods=["post"])
     def allocate(self, request, pk=None):
-        order, plans = services.sales_order_allocate(order=self.get_object(), user=request.user)
+        order, plans = services.sales_order_allocate(order=self._current(request), user=request.user)
         return self._answer(
             order,
             allocation=[plan.as_dict() for plan in plans],
@@ -141,7 +147,7 @@ class SalesOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGe
     def cancel(self, request, pk=None):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.sales_order_cancel(order=self.get_object(), user=request.user, **data.validated_data)
+        order = services.sales_order_cancel(order=self._current(request), user=request.user, **data.validated_data)
         return self._answer(order)
 
     @extend_schema(request=ReasonSerializer, responses=SalesOrderSerializer)
@@ -149,7 +155,7 @@ class SalesOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGe
     def close(self, request, pk=None):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.sales_order_close(order=self.get_object(), user=request.user, **data.validated_data)
+        order = services.sales_order_close(order=self._current(request), user=request.user, **data.validated_data)
         return self._answer(order)
 
 

@@ -131,7 +131,7 @@ def test_bad_order_input_names_the_field_and_writes_nothing(sales, customer, fab
     assert not SalesOrder.objects.exists()
 
 
-def test_only_drafts_are_edited_and_a_stale_if_match_is_412(sales, customer, fabric):
+def test_only_drafts_are_edited_and_a_stale_if_match_is_412_on_edits_and_transitions(sales, customer, fabric):
     order = create_order(sales, customer, [(fabric, 10)])
     url = f"{ORDERS}{order['id']}/"
     new_lines = [{"material": fabric.pk, "qty": "25", "unit_price": "5", "requested_date": "2030-01-31"}]
@@ -139,7 +139,8 @@ def test_only_drafts_are_edited_and_a_stale_if_match_is_412(sales, customer, fab
     assert edited.status_code == 200, edited.content
     assert Decimal(edited.json()["lines"][0]["qty"]) == 25 and edited.json()["version"] == order["version"] + 1
     error_of(sales.patch(url, {"notes": "lost update"}, HTTP_IF_MATCH=f'"{order["version"]}"'), 412)
-    sales.post(f"{url}confirm/")
+    error_of(sales.post(f"{url}confirm/", HTTP_IF_MATCH=f'"{order["version"]}"'), 412)
+    assert sales.post(f"{url}confirm/", HTTP_IF_MATCH=f'"{order["version"] + 1}"').status_code == 200
     error = error_of(sales.patch(url, {"notes": "too late"}), 422)
     assert "status" in error["fields"]
     assert SalesOrder.objects.get(pk=order["id"]).notes == "rush"
