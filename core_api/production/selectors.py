@@ -6,8 +6,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
+from .formulas import process_loss_pct
 from .models import (
     BOM,
     BOMComponent,
@@ -33,6 +35,25 @@ def planned_production(material_ids: list[int], warehouse_id: int | None) -> dic
     for product_id, planned, made in orders.values_list("product_id", "planned_qty", "output_qty"):
         totals[product_id] += max(planned - made, Decimal(0))
     return dict(totals)
+
+
+def process_loss_by_stage(*, since=None, until=None) -> dict[str, dict]:
+    """Process loss per stage over every output (work orders and job work): (Σ in − Σ out) ÷ Σ in, in kg."""
+    outputs = Output.objects.filter(input_kg__isnull=False, kg__isnull=False)
+    if since is not None:
+        outputs = outputs.filter(created_at__gte=since)
+    if until is not None:
+        outputs = outputs.filter(created_at__lt=until)
+    stage = Coalesce("work_order__stage", "job_work__stage")
+    rows = outputs.annotate(stage=stage).values("stage").annotate(input_kg=Sum("input_kg"), output_kg=Sum("kg"))
+    return {
+        row["stage"]: {
+            "input_kg": row["input_kg"],
+            "output_kg": row["output_kg"],
+            "process_loss_pct": process_loss_pct(row["input_kg"], row["output_kg"]),
+        }
+        for row in rows
+    }
 
 
 def lots_produced(lot_ids: list[int]) -> dict[int, dict]:

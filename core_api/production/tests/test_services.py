@@ -7,7 +7,7 @@ from inventory.models import GenealogyEdge, Lot, MoveReason, QCStatus, Roll, Sto
 from inventory.supply import incoming_by_source
 from inventory.trace import trace
 from inventory.units import fabric_kg_from_m
-from production import services
+from production import selectors, services
 from production.formulas import greige_requirement
 from production.models import Consumption, Output, Reservation, WorkOrderStatus
 
@@ -226,6 +226,16 @@ def test_genealogy_through_three_stages(mill):
     assert value_of(finished.lot) == finished.value > 0
     assert finished.material_value == sum(c.value for c in fin_wo.inputs.all())
     assert finished.value == pytest.approx(finished.material_value + Decimal("905") * Decimal("0.10"), abs=CENT)
+
+
+def test_process_loss_by_stage_weighs_every_output(mill):
+    knit(mill)
+    knit(mill, rolls=(300, 300))
+    loss = selectors.process_loss_by_stage()["knitting"]
+    yarn_in = 2 * fabric_kg_from_m(1000, 180, 180) / Decimal("0.96")
+    greige_out = fabric_kg_from_m(1590, 180, 180)
+    assert (loss["input_kg"], loss["output_kg"]) == (yarn_in, greige_out)
+    assert loss["process_loss_pct"] == pytest.approx((yarn_in - greige_out) / yarn_in * 100)
 
 
 def test_open_work_orders_count_as_planned_production(mill):
