@@ -29,6 +29,8 @@ export default defineConfig(({ command }) => ({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
+    // Typing-heavy form tests on a shared 2-core machine need more than the 5 s default.
+    testTimeout: 20_000,
     pool: "threads",
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 } },
   },
