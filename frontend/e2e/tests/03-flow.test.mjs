@@ -183,6 +183,8 @@ test("main list pages render for a viewer (screenshots)", async () => {
     ["/quality/inspections", "Roll inspections (4-point)", "inspections"],
     ["/sales/orders", "Sales orders", "sales-orders"],
     ["/sales/shipments", "Shipments", "shipments"],
+    ["/production/work-orders", "Work orders", "work-orders"],
+    [`/trace?lot=${state.lotId}&direction=upstream`, "Traceability", "trace-lot"],
     ["/", "Dashboard", "dashboard-after-flow"],
   ];
   for (const [path, heading, name] of pages) {
