@@ -501,12 +501,12 @@ def purchase_order_transition(*, order: PurchaseOrder, to_status: str, user=None
     return Outcome(_transition(order, to_status, user, note), warnings)
 
 
-def purchase_order_submit(*, order: PurchaseOrder, user=None) -> Outcome:
-    return purchase_order_transition(order=order, to_status=POStatus.SUBMITTED, user=user)
+def purchase_order_submit(*, order: PurchaseOrder, user=None, note: str = "") -> Outcome:
+    return purchase_order_transition(order=order, to_status=POStatus.SUBMITTED, user=user, note=note)
 
 
-def purchase_order_approve(*, order: PurchaseOrder, user=None) -> Outcome:
-    return purchase_order_transition(order=order, to_status=POStatus.APPROVED, user=user)
+def purchase_order_approve(*, order: PurchaseOrder, user=None, note: str = "") -> Outcome:
+    return purchase_order_transition(order=order, to_status=POStatus.APPROVED, user=user, note=note)
 
 
 def purchase_order_cancel(*, order: PurchaseOrder, user=None, note: str = "") -> Outcome:
@@ -550,9 +550,11 @@ def _receipt_qty(i: int, data: dict, material) -> Decimal:
             raise InvalidInput(
                 f"{material.code} is fabric: list its rolls.", fields={f"lines.{i}.rolls": ["required for fabric"]}
             )
-        total = sum((_decimal(r["length_m"], f"lines.{i}.rolls.length_m") for r in rolls), Decimal("0"))
-        if any(_decimal(r["length_m"], f"lines.{i}.rolls.length_m") <= 0 for r in rolls):
-            raise InvalidInput("Roll lengths must be positive.", fields={f"lines.{i}.rolls": ["length_m must be > 0"]})
+        lengths = [_decimal(roll["length_m"], f"lines.{i}.rolls.{n}.length_m") for n, roll in enumerate(rolls)]
+        bad = {f"lines.{i}.rolls.{n}.length_m": ["must be greater than zero"] for n, v in enumerate(lengths) if v <= 0}
+        if bad:
+            raise InvalidInput("Roll lengths must be positive.", fields=bad)
+        total = sum(lengths, Decimal("0"))
         if qty is not None and _decimal(qty, f"lines.{i}.qty") != total:
             raise InvalidInput(
                 "qty must be the sum of the roll lengths.",
@@ -620,24 +622,21 @@ def receipt_create(
         quantities.append(qty)
         incoming[po_line.pk] += qty
     tolerance = over_receipt_tolerance()
-    over = {}
+    over: dict[str, list[str]] = {}
+    reported: set[int] = set()
     for i, data in enumerate(lines):
         po_line = data["po_line"]
-        limit = po_line.qty * (1 + tolerance)
-        if po_line.qty_received + incoming[po_line.pk] > limit and f"line {po_line.line_no}" not in over:
-            over[f"line {po_line.line_no}"] = i
-    if over:
-        fields = {}
-        for i in over.values():
-            po_line = lines[i]["po_line"]
-            room = max(po_line.qty * (1 + tolerance) - po_line.qty_received, Decimal("0"))
-            fields[f"lines.{i}.qty"] = [
+        room = max(po_line.qty * (1 + tolerance) - po_line.qty_received, Decimal("0"))
+        if incoming[po_line.pk] > room and po_line.pk not in reported:
+            reported.add(po_line.pk)  # one message per PO line, on its first receipt line
+            over[f"lines.{i}.qty"] = [
                 f"PO line {po_line.line_no}: ordered {po_line.qty.normalize()}, received "
                 f"{po_line.qty_received.normalize()}, at most {room.normalize()} more "
                 f"(tolerance {(tolerance * 100).normalize()} %)"
             ]
+    if over:
         raise BusinessRuleViolation(
-            "Receiving more than ordered beyond the over-receipt tolerance.", code="over_receipt", fields=fields
+            "Receiving more than ordered beyond the over-receipt tolerance.", code="over_receipt", fields=over
         )
 
     receipt = GoodsReceipt.objects.create(

@@ -180,8 +180,7 @@ class PurchaseOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wef
         order = self.get_object()
         check_if_match(request, order)
         note = _parse(PurchaseOrderTransitionSerializer, request)["note"]
-        kwargs = {"note": note} if service in (services.purchase_order_cancel, services.purchase_order_close) else {}
-        return self._respond(service(order=order, user=request.user, **kwargs))
+        return self._respond(service(order=order, user=request.user, note=note))
 
     @extend_schema(request=PurchaseOrderTransitionSerializer, responses=PurchaseOrderSerializer)
     @action(detail=True, methods=["post"])

@@ -283,7 +283,10 @@ def test_receipt_refusals_write_nothing(client_as, approved_order):
     order = approved_order()
     cancelled = approved_order()
     services.purchase_order_cancel(order=cancelled, user=client.user)
-    counts = lambda: (GoodsReceipt.objects.count(), Lot.objects.count(), StockMove.objects.count())  # noqa: E731
+
+    def counts():
+        return GoodsReceipt.objects.count(), Lot.objects.count(), StockMove.objects.count()
+
     before = counts()
     assert "purchase_order" in refused(client.post(f"{BASE}/receipts/", receipt_body(cancelled)), 422, "not_receivable")
     assert "lines.0.qty" in refused(
