@@ -623,17 +623,18 @@ def stock_reverse(*, document: Document, user=None, note: str = "") -> list[Stoc
         # A transfer (or a roll cut) moved value from its outgoing to its incoming leg; reversing
         # it moves back what the incoming leg's reversal takes, not a recomputed figure.
         takers = [c for c, m in zip(changes, originals, strict=True) if m.qty > 0]
+        paired: set[int] = set()
         for c, move in zip(changes, originals, strict=True):
             if move.qty >= 0:
                 continue
             for taker in takers:
                 if (
-                    taker.reverses.posting == move.posting
+                    id(taker) not in paired
+                    and taker.reverses.posting == move.posting
                     and taker.lot.pk == move.lot_id
                     and -taker.qty == c.qty
-                    and not getattr(taker, "_paired", False)
                 ):
-                    taker._paired = True
+                    paired.add(id(taker))
                     c.layers_in = _LinkedLayers(taker)
                     break
         return _post(
