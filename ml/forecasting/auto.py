@@ -9,6 +9,7 @@ over a short list are sturdier than weights fitted to a few noisy windows.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -49,8 +50,10 @@ class Auto(Forecaster):
     """Rolling-origin selection and combination of fast statistical models, per series.
 
     `horizon` is the backtest's horizon (the one the forecasts are for); `max_history` keeps only the
-    most recent values of each series, for speed and because old weekly regimes mislead.
-    `n_jobs` series run in parallel (joblib).
+    most recent values of each series (260: five years of weeks), for speed and because old regimes
+    mislead: forecasting the last 13 weeks of M4 Weekly's train file, the candidates and their pairs
+    had a lower sMAPE on 260 values than on 520 or on all of them.
+    `n_jobs` series run in parallel (joblib); `verbose` reports progress on stderr.
     """
 
     alias = "auto"
@@ -62,9 +65,10 @@ class Auto(Forecaster):
         candidates: Sequence[str] = DEFAULT_CANDIDATES,
         windows: int = 3,
         combine: int = 2,
-        max_history: int | None = None,
+        max_history: int | None = 260,
         n_jobs: int = 1,
         seed: int = 0,
+        verbose: int = 0,
     ):
         self.season = season
         self.horizon = horizon
@@ -74,6 +78,7 @@ class Auto(Forecaster):
         self.max_history = max_history
         self.n_jobs = n_jobs
         self.seed = seed
+        self.verbose = verbose
 
     def min_length(self) -> int:
         return max(self._members_template()[name].min_length() for name in self.candidates)
@@ -90,11 +95,15 @@ class Auto(Forecaster):
     def _fit(self, values: list[np.ndarray]) -> None:
         members = self._members_template()
         # Work is per series and independent; chunks keep joblib's overhead small.
-        chunks = np.array_split(np.arange(len(values)), max(1, min(len(values), 4 * max(1, self.n_jobs))))
-        plans = Parallel(n_jobs=self.n_jobs)(
+        chunks = np.array_split(np.arange(len(values)), max(1, min(len(values), 8 * max(1, self.n_jobs))))
+        plans = Parallel(n_jobs=self.n_jobs, return_as="generator")(
             delayed(self._plan_chunk)([values[i] for i in chunk], members) for chunk in chunks if len(chunk)
         )
-        self.plans_ = [plan for chunk in plans for plan in chunk]
+        self.plans_ = []
+        for chunk in plans:
+            self.plans_.extend(chunk)
+            if self.verbose:
+                print(f"    auto: backtested {len(self.plans_)}/{len(values)} series", file=sys.stderr, flush=True)
         self.scores_ = np.stack([plan.scores for plan in self.plans_])
         self.chosen_ = [plan.members for plan in self.plans_]
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ml.cli import BadInput
 from ml.data import DataError, continue_periods, read_series_csv
-from ml.forecasting.base import split_series
+from ml.forecasting.base import Forecaster, split_series
 from ml.forecasting.registry import MODELS, UnknownModel, check_names, make_forecaster
 from ml.forecasting.statistical import Naive2
 from ml.metrics import owa, score_forecasts
@@ -76,9 +76,9 @@ def run(args: argparse.Namespace) -> dict:
     if mase_m < 1:
         raise BadInput(f"--mase-m must be at least 1, got {mase_m}")
     train, test, horizon = load(args)
-    forecasters = {name: make_forecaster(name, season=args.season, horizon=horizon, seed=args.seed) for name in names}
-    # OWA's reference is Naive2 at M4's frequency for the set, which is MASE's lag (1 for M4 Weekly).
-    reference = Naive2(season=mase_m)
+    forecasters = {
+        name: make_forecaster(name, season=args.season, horizon=horizon, seed=args.seed, verbose=1) for name in names
+    }
     needed = max([mase_m + 1] + [forecaster.min_length() for forecaster in forecasters.values()])
     try:
         split_series(train, min_length=needed)
@@ -86,19 +86,7 @@ def run(args: argparse.Namespace) -> dict:
         raise BadInput(f"{args.train}: {exc}")
     n_series = train["unique_id"].nunique()
     progress(f"forecast-eval: {n_series} series, horizon {horizon}, season {args.season}, MASE lag {mase_m}")
-
-    naive2 = score_forecasts(train, test, reference.fit(train).predict(horizon), reference.alias, mase_m)
-    results = {}
-    for name, forecaster in forecasters.items():
-        progress(f"  fitting {name} …")
-        started = time.perf_counter()
-        forecasts = forecaster.fit(train).predict(horizon, level=LEVELS)
-        seconds = time.perf_counter() - started
-        scores = score_forecasts(train, test, forecasts, name, mase_m, LEVELS)
-        scores["owa"] = owa(scores["smape"], scores["mase"], naive2["smape"], naive2["mase"])
-        scores["seconds"] = seconds
-        results[name] = scores
-        progress(f"  {name}: sMAPE {scores['smape']:.3f}  MASE {scores['mase']:.3f}  {seconds:.1f} s")
+    results, naive2 = evaluate(train, test, forecasters, horizon, mase_m)
     progress(table(results, naive2))
     first = results[names[0]]
     return {
@@ -113,6 +101,31 @@ def run(args: argparse.Namespace) -> dict:
         },
         "naive2": {"smape": round(naive2["smape"], 4), "mase": round(naive2["mase"], 4)},
     }
+
+
+def evaluate(
+    train: pd.DataFrame, test: pd.DataFrame, forecasters: dict[str, Forecaster], horizon: int, mase_m: int
+) -> tuple[dict[str, dict], dict]:
+    """Fit each forecaster on `train`, forecast `horizon` steps, score against `test`; progress on stderr.
+
+    Returns per-model scores (sMAPE, MASE, OWA, WAPE, bias, interval coverage, seconds) and Naive2's.
+    OWA's reference is Naive2 at M4's frequency for the set, which is MASE's lag (1 for M4 Weekly, where
+    M4's Naive2 is the plain naive forecast).
+    """
+    reference = Naive2(season=mase_m)
+    naive2 = score_forecasts(train, test, reference.fit(train).predict(horizon), reference.alias, mase_m)
+    results = {}
+    for name, forecaster in forecasters.items():
+        progress(f"  fitting {name} on {train['unique_id'].nunique()} series …")
+        started = time.perf_counter()
+        forecasts = forecaster.fit(train).predict(horizon, level=LEVELS)
+        seconds = time.perf_counter() - started
+        scores = score_forecasts(train, test, forecasts, name, mase_m, LEVELS)
+        scores["owa"] = owa(scores["smape"], scores["mase"], naive2["smape"], naive2["mase"])
+        scores["seconds"] = seconds
+        results[name] = scores
+        progress(f"  {name}: sMAPE {scores['smape']:.3f}  MASE {scores['mase']:.3f}  {seconds:.1f} s")
+    return results, naive2
 
 
 def table(results: dict[str, dict], naive2: dict) -> str:

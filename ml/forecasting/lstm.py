@@ -7,6 +7,8 @@ the errors on each series' most recent window, which is held out of training for
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from ml.forecasting.base import Forecaster, Intervals
@@ -95,12 +97,20 @@ class LSTMForecaster(Forecaster):
             epochs=self.epochs,
             batch_size=self.batch_size,
             shuffle=True,
-            verbose=self.verbose,
+            verbose=0,
+            callbacks=[self._progress(keras)] if self.verbose else [],
         ).history
         x, t = np.concatenate(calibration_inputs), np.concatenate(calibration_targets)
         scale = _scaled(x)
         self.calibration_errors_ = np.abs(self._forward(x / scale - 1) - (t / scale - 1))  # (series, horizon)
         self.last_inputs_ = np.stack([_windows(y, self.input_size, 0, 1)[0][0] for y in values])
+
+    def _progress(self, keras):
+        # Keras writes its own progress to stdout, which belongs to the command's result.
+        def report(epoch, logs):
+            print(f"    lstm: epoch {epoch + 1}/{self.epochs} loss {logs['loss']:.4f}", file=sys.stderr, flush=True)
+
+        return keras.callbacks.LambdaCallback(on_epoch_end=report)
 
     def _forward(self, scaled_inputs: np.ndarray) -> np.ndarray:
         return self.network_.predict(scaled_inputs[..., None], batch_size=4096, verbose=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
@@ -53,6 +55,8 @@ class ProphetForecaster(Forecaster):
             history = pd.DataFrame({"ds": self._dates(len(y), self.ds_[uid]), "y": y})
             with disable_logging():  # one INFO line per Stan run otherwise
                 self.models_.append(model.fit(history))
+            if self.verbose and (len(self.models_) % 50 == 0 or len(self.models_) == len(values)):
+                print(f"    prophet: fitted {len(self.models_)}/{len(values)} series", file=sys.stderr, flush=True)
 
     def _predict(self, h: int, levels: tuple[int, ...]) -> tuple[np.ndarray, Intervals]:
         # Prophet draws its samples from numpy's global generator.

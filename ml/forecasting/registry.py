@@ -17,7 +17,6 @@ MODELS: dict[str, str] = {
     "ets": "ml.forecasting.statistical:ETS",
     "theta": "ml.forecasting.statistical:Theta",
     "ces": "ml.forecasting.statistical:CES",
-    "arima": "ml.forecasting.statistical:ARIMA",
     "prophet": "ml.forecasting.prophet:ProphetForecaster",
     "lstm": "ml.forecasting.lstm:LSTMForecaster",
 }
@@ -39,9 +38,9 @@ def model_class(name: str) -> type[Forecaster]:
     return getattr(importlib.import_module(module_name), class_name)
 
 
-def make_forecaster(name: str, *, season: int = 1, horizon: int = 1, seed: int = 0) -> Forecaster:
+def make_forecaster(name: str, *, season: int = 1, horizon: int = 1, seed: int = 0, verbose: int = 0) -> Forecaster:
     """A forecaster with the run's settings; each class takes the ones among them it has parameters for."""
     cls = model_class(name)
-    settings = {"season": season, "horizon": horizon, "seed": seed}
+    settings = {"season": season, "horizon": horizon, "seed": seed, "verbose": verbose}
     accepted = cls._get_param_names()
     return cls(**{key: value for key, value in settings.items() if key in accepted})

@@ -192,15 +192,3 @@ class CES(StatsforecastForecaster):
 
     def make_model(self):
         return sf.AutoCES()
-
-
-class ARIMA(StatsforecastForecaster):
-    """Automatic ARIMA (stepwise, AICc) on seasonally adjusted data."""
-
-    alias = "arima"
-
-    def min_length(self) -> int:
-        return 3
-
-    def make_model(self):
-        return sf.AutoARIMA()
