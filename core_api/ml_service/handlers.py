@@ -92,7 +92,15 @@ def validate_train(params: dict) -> dict:
     _only(params, {"model", "seed", *options})
     clean = {"model": name, "seed": _number(params, "seed", default=42, minimum=0, integer=True)}
     for option, bounds in options.items():
-        clean[option] = _number(params, option, **bounds)
+        if "choices" in bounds:
+            value = params.get(option, bounds["default"])
+            if value not in bounds["choices"]:
+                raise InvalidInput(
+                    f"Unknown {option} {value!r}.", fields={_field(option): [f"one of: {', '.join(bounds['choices'])}"]}
+                )
+            clean[option] = value
+        else:
+            clean[option] = _number(params, option, **bounds)
     return clean
 
 
@@ -227,3 +235,287 @@ def run_what_if(job, report) -> Outcome:
         )
 
     return Outcome(result=result, write=write)
+
+
+# --- demand forecasting -------------------------------------------------------------------------
+DEMAND_FORECAST = "demand_forecast"
+FORECAST_ALGORITHMS = (
+    "auto",
+    "naive",
+    "snaive",
+    "naive2",
+    "ses",
+    "holt",
+    "damped",
+    "ets",
+    "theta",
+    "ces",
+    "arima",
+    "prophet",
+    "lstm",
+)
+LEVELS = (80, 95)
+
+
+def _forecast_setup(params: dict) -> dict:
+    algorithm = params.get("algorithm", "auto")
+    if algorithm not in FORECAST_ALGORITHMS:
+        raise InvalidInput(
+            f"Unknown algorithm {algorithm!r}.",
+            fields={_field("algorithm"): [f"one of: {', '.join(FORECAST_ALGORITHMS)}"]},
+        )
+    return {"algorithm": algorithm}
+
+
+def _demand_or_refuse(material_ids=None) -> pd.DataFrame:
+    from .features import weekly_demand
+
+    frame = weekly_demand(material_ids)
+    if frame.empty:
+        raise InvalidInput(
+            "There is no sales history to learn from yet.",
+            code="no_history",
+            fields={_field("materials"): ["no confirmed sales order lines"]},
+        )
+    return frame
+
+
+def _fit_predict(config: dict, history: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Fit the configured forecaster on `history` and return `unique_id, ds, yhat, lo80, hi80, lo95, hi95`."""
+    from ml.forecasting.registry import make_forecaster
+
+    season = int(config["season"])
+    long_enough = history.groupby("unique_id")["y"].transform("size") >= 2
+    history = history[long_enough]
+    model = make_forecaster(config["algorithm"], season=season, horizon=horizon, seed=int(config["seed"]))
+    predicted = model.fit(history).predict(horizon, level=LEVELS)
+    alias = model.alias
+    out = pd.DataFrame(
+        {
+            "unique_id": predicted["unique_id"],
+            "ds": pd.to_datetime(predicted["ds"]),
+            "yhat": predicted[alias].clip(lower=0),
+        }
+    )
+    for level in LEVELS:
+        out[f"lo{level}"] = predicted[f"{alias}-lo-{level}"].clip(lower=0)
+        out[f"hi{level}"] = predicted[f"{alias}-hi-{level}"].clip(lower=0)
+    return out
+
+
+@trainer(
+    DEMAND_FORECAST,
+    options={
+        "algorithm": {"default": "auto", "choices": FORECAST_ALGORITHMS},
+        "season": {"default": 52, "minimum": 1, "maximum": 104, "integer": True},
+        "horizon": {"default": 13, "minimum": 1, "maximum": 104, "integer": True},
+    },
+)
+def train_demand_forecast(params: dict, out: Path, report) -> dict:
+    """Backtest the algorithm on the mill's weekly demand (last `horizon` weeks held out), store its recipe."""
+    from ml import metrics
+
+    config = {
+        **_forecast_setup(params),
+        "season": params["season"],
+        "horizon": params["horizon"],
+        "seed": params["seed"],
+    }
+    demand = _demand_or_refuse()
+    horizon = config["horizon"]
+    report(10, f"weekly demand of {demand['unique_id'].nunique()} articles")
+    cutoff = demand.groupby("unique_id")["ds"].transform("max") - pd.Timedelta(weeks=horizon)
+    train, test = demand[demand["ds"] <= cutoff], demand[demand["ds"] > cutoff]
+    enough = train.groupby("unique_id")["y"].size()
+    ids = enough[enough >= max(2 * horizon, 8)].index
+    train, test = train[train["unique_id"].isin(ids)], test[test["unique_id"].isin(ids)]
+    if train.empty:
+        raise InvalidInput(
+            "Not enough weekly history to backtest a forecast.",
+            code="no_history",
+            fields={_field("horizon"): ["history shorter than twice the horizon"]},
+        )
+    predicted = _fit_predict(config, train, horizon)
+    report(80, "backtest done")
+    merged = test.merge(predicted, on=["unique_id", "ds"], how="inner").sort_values(["unique_id", "ds"])
+    actual = merged.pivot(index="unique_id", columns="ds", values="y").to_numpy()
+    forecast = merged.pivot(index="unique_id", columns="ds", values="yhat").to_numpy()
+    histories = [g["y"].to_numpy() for _, g in train.sort_values("ds").groupby("unique_id")]
+    scores = {
+        "series": int(len(ids)),
+        "smape": float(metrics.smape(actual, forecast).mean()),
+        "mase": float(metrics.mase(actual, forecast, histories, m=1).mean()),
+        "wape": float(metrics.wape(actual, forecast)),
+        "bias": float(metrics.bias(actual, forecast)),
+        "coverage80": float(metrics.coverage(merged["y"], merged["lo80"], merged["hi80"])),
+        "coverage95": float(metrics.coverage(merged["y"], merged["lo95"], merged["hi95"])),
+    }
+    scores = {k: (round(v, 6) if isinstance(v, float) else v) for k, v in scores.items()}
+    (out / "config.json").write_text(json.dumps(config, indent=2))
+    (out / "backtest_metrics.json").write_text(json.dumps(scores, indent=2))
+    merged.to_csv(out / "backtest.csv", index=False)
+    return {"algorithm": config["algorithm"], "metrics": scores, "fingerprint": registry.data_fingerprint(demand)}
+
+
+def _materials(params: dict, *, required: bool) -> list[int] | None:
+    from .features import forecastable_materials
+
+    if "materials" not in params:
+        if required:
+            raise InvalidInput("Name the materials to forecast.", fields={_field("materials"): ["required"]})
+        return None
+    ids = params["materials"]
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise InvalidInput(
+            "materials must be a non-empty list of ids.",
+            fields={_field("materials"): ["a non-empty list of material ids"]},
+        )
+    known = set(forecastable_materials())
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        missing = sorted(set(unknown) - set(Material.objects.filter(pk__in=unknown).values_list("pk", flat=True)))
+        raise (NotFound if missing else InvalidInput)(
+            f"Cannot forecast material(s) {unknown}: unknown or never sold.",
+            code="unknown_article",
+            fields={_field("materials"): [f"unknown or never sold: {unknown}"]},
+        )
+    return sorted(set(ids))
+
+
+def _forecast_version(params: dict):
+    from .models import ModelVersion
+
+    if "model_version" in params:
+        version_id = _number(params, "model_version", integer=True, minimum=1)
+        version = ModelVersion.objects.filter(pk=version_id, name=DEMAND_FORECAST).first()
+        if version is None:
+            raise NotFound(
+                f"No demand-forecast model version {version_id}.",
+                fields={_field("model_version"): ["no such demand_forecast version"]},
+            )
+        return version
+    return None
+
+
+def validate_forecast(params: dict) -> dict:
+    _only(params, {"materials", "horizon", "model_version"})
+    clean = {
+        "materials": _materials(params, required=True),
+        "horizon": _number(params, "horizon", default=13, minimum=1, maximum=104, integer=True),
+    }
+    version = _forecast_version(params)
+    if version:
+        clean["model_version"] = version.pk
+    elif registry.champion(DEMAND_FORECAST) is None:
+        raise InvalidInput(
+            "No demand-forecast model is trained yet: run a train job first.",
+            code="no_model",
+            fields={_field("model_version"): ["no champion demand_forecast model"]},
+        )
+    return clean
+
+
+def _version_for(params: dict):
+    from .models import ModelVersion
+
+    if params.get("model_version"):
+        return ModelVersion.objects.get(pk=params["model_version"])
+    return registry.champion_or_404(DEMAND_FORECAST)
+
+
+@job_kind(JobKind.FORECAST, validate=validate_forecast, description="forecast weekly demand of some articles")
+def run_forecast(job, report) -> Outcome:
+    from .models import Forecast
+
+    version = _version_for(job.params)  # the champion at run time: a rollback takes effect on the next job
+    config = json.loads((Path(version.artifact_path) / "config.json").read_text())
+    demand = _demand_or_refuse(job.params["materials"])
+    report(20, f"fitting {version} on {demand['unique_id'].nunique()} articles")
+    predicted = _fit_predict(config, demand, job.params["horizon"])
+    report(90, "forecast computed")
+
+    def q(value) -> Decimal:
+        return Decimal(str(round(float(value), 3)))
+
+    def write():
+        Forecast.objects.bulk_create(
+            [
+                Forecast(
+                    job=job,
+                    model_version=version,
+                    material_id=int(row.unique_id),
+                    week=row.ds.date(),
+                    yhat=q(row.yhat),
+                    lo80=q(row.lo80),
+                    hi80=q(row.hi80),
+                    lo95=q(row.lo95),
+                    hi95=q(row.hi95),
+                )
+                for row in predicted.itertuples()
+            ]
+        )
+
+    return Outcome(
+        result={
+            "model_version": version.pk,
+            "model": str(version),
+            "rows": len(predicted),
+            "materials": predicted["unique_id"].nunique(),
+        },
+        write=write,
+    )
+
+
+def validate_batch_forecast(params: dict) -> dict:
+    _only(params, {"materials", "horizon", "chunk_size", "model_version"})
+    forecast_params = {k: v for k, v in params.items() if k in ("horizon", "model_version")}
+    clean = validate_forecast({**forecast_params, "materials": params.get("materials") or _all_materials_or_refuse()})
+    clean.pop("materials")
+    if "materials" in params:
+        clean["materials"] = _materials(params, required=True)
+    clean["chunk_size"] = _number(params, "chunk_size", default=25, minimum=1, maximum=1000, integer=True)
+    return clean
+
+
+def _all_materials_or_refuse() -> list[int]:
+    from .features import forecastable_materials
+
+    ids = forecastable_materials()
+    if not ids:
+        raise InvalidInput(
+            "There is no sales history to forecast yet.",
+            code="no_history",
+            fields={_field("materials"): ["no article has sold"]},
+        )
+    return ids
+
+
+@job_kind(
+    JobKind.BATCH_FORECAST,
+    validate=validate_batch_forecast,
+    description="forecast every article in chunks that run on any free worker",
+)
+def run_batch_forecast(job, report) -> Outcome:
+    from .jobs import job_submit
+
+    ids = job.params.get("materials") or _all_materials_or_refuse()
+    size = job.params["chunk_size"]
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
+    version = _version_for(job.params)
+    report(5, f"{len(ids)} articles in {len(chunks)} chunks")
+
+    def write():
+        # Children are created in the commit that records the split, so a re-run never doubles them.
+        for chunk in chunks:
+            job_submit(
+                kind=JobKind.FORECAST,
+                user=job.created_by,
+                parent=job,
+                params={"materials": chunk, "horizon": job.params["horizon"], "model_version": version.pk},
+            )
+
+    return Outcome(
+        result={"materials": len(ids), "chunks": len(chunks), "model_version": version.pk},
+        write=write,
+        waits_for_children=True,
+    )

@@ -95,6 +95,8 @@ class ForecastOverrideSerializer(StrictModelSerializer):
         model = ForecastOverride
         fields = ["id", "material", "week", "qty", "reason", "model_yhat", "is_active", "created_by", "created_at"]
         read_only_fields = ["id", "model_yhat", "is_active", "created_by", "created_at"]
+        # A new override replaces the active one (the service retires it), so no uniqueness check here.
+        validators: list = []
         extra_kwargs = {"qty": {"min_value": 0}, "reason": {"min_length": 3}}
 
 
