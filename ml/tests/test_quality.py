@@ -157,13 +157,13 @@ def test_detector_trains_saves_loads_and_maps_on_fabric_small(tmp_path: Path) ->
     np.testing.assert_array_equal(loaded.predict(test.images), detector.predict(test.images))
 
 
-def test_detector_learns_a_visible_defect_on_grayscale_scans_of_another_size(aitex_dir: Path) -> None:
+def test_detector_is_deterministic_on_grayscale_scans_of_another_size(aitex_dir: Path) -> None:
     from ml.quality.detector import DefectDetector
 
     scans = load_aitex(aitex_dir)
     detector = DefectDetector(epochs=8, batch_images=2, width=8, validation_fraction=0.34, seed=0, verbose=0)
     detector.fit(scans.images, scans.labels)
-    assert detector.tile_size_ == 32 and detector.defect_map(scans.images[0]).shape == (4, 16)
+    assert detector.tile_size_ == 64 and detector.defect_map(scans.images[0]).shape == (2, 8)
     # Same seed, same data: the same model (op determinism is on).
     again = DefectDetector(**detector.get_params()).fit(scans.images, scans.labels)
     np.testing.assert_allclose(again.predict_proba(scans.images), detector.predict_proba(scans.images), atol=1e-6)
