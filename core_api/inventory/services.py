@@ -1184,6 +1184,28 @@ def reorder_rule_update(*, rule: ReorderRule, user=None, **data) -> ReorderRule:
     return rule
 
 
+def reorder_rule_apply(
+    *, material, warehouse_id: int | None, min_qty, max_qty, user=None, note: str = ""
+) -> ReorderRule:
+    """Set a material's rule in a warehouse to (min, max), creating it if needed (accepted recommendations).
+
+    Without a warehouse the mill's only warehouse is meant; with several, the caller must say which.
+    """
+    if warehouse_id is None:
+        warehouses = list(Warehouse.objects.values_list("pk", flat=True)[:2])
+        if len(warehouses) != 1:
+            raise InvalidInput("Say which warehouse the rule is for.", fields={"warehouse": ["required"]})
+        warehouse_id = warehouses[0]
+    warehouse = Warehouse.objects.filter(pk=warehouse_id).first()
+    if warehouse is None:
+        raise InvalidInput(f"No warehouse {warehouse_id}.", fields={"warehouse": ["no such warehouse"]})
+    values = {"min_qty": Decimal(str(min_qty)), "max_qty": Decimal(str(max_qty))}
+    rule = ReorderRule.objects.select_for_update().filter(material=material, warehouse=warehouse).first()
+    if rule is None:
+        return reorder_rule_create(user=user, material=material, warehouse=warehouse, **values)
+    return reorder_rule_update(rule=rule, user=user, **values)
+
+
 def reorder_rule_delete(*, rule: ReorderRule) -> None:
     rule.delete()
 

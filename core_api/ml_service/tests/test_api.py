@@ -194,3 +194,27 @@ def test_planner_override_is_kept_beside_the_model(demand, planner, django_captu
     )
     assert bad.status_code == 400 and "week" in bad.json()["error"]["fields"]
     assert ModelVersion.objects.count() == 1
+
+
+def test_accepting_a_recommendation_sets_the_reorder_rule(demand, planner, django_capture_on_commit_callbacks):
+    from inventory.models import ReorderRule, Warehouse
+
+    warehouse = Warehouse.objects.create(code="MAIN", name="Main")
+    params = {
+        "material": demand[1].pk,
+        "warehouse": warehouse.pk,
+        "service_level": 0.9,
+        "lead_time_mean": 1,
+        "ordering_cost": 20,
+        "holding_cost": 0.5,
+        "demand_mean": 50,
+        "demand_std": 10,
+    }
+    submit(planner, "what_if", params, django_capture_on_commit_callbacks)
+    recommendation = planner.get("/api/v1/ml/recommendations/", {"material": demand[1].pk}).json()["results"][0]
+    accepted = planner.post(f"/api/v1/ml/recommendations/{recommendation['id']}/accept/")
+    assert accepted.status_code == 200 and accepted.json()["accepted"]
+    rule = ReorderRule.objects.get(material=demand[1], warehouse=warehouse)
+    assert rule.min_qty == Decimal(recommendation["reorder_point"])
+    assert rule.max_qty == Decimal(recommendation["order_up_to"])
+    assert planner.post(f"/api/v1/ml/recommendations/{recommendation['id']}/accept/").status_code == 422
