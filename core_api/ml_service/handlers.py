@@ -192,6 +192,13 @@ def validate_what_if(params: dict) -> dict:
     for name in ("demand_mean", "demand_std"):
         if name in params:
             clean[name] = _number(params, name, minimum=0, exclusive=name == "demand_mean")
+    if "demand_mean" not in clean:
+        from .features import demand_stats
+
+        try:
+            demand_stats(material.pk)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), code="no_history", fields={_field("demand_mean"): [str(exc)]})
     if "unit_cost" in params:
         clean["unit_cost"] = _number(params, "unit_cost", minimum=0)
     if "warehouse" in params:
@@ -213,6 +220,16 @@ def what_if_answer(params: dict):
     champion = registry.champion(INVENTORY_SURROGATE)
     model = WhatIfSurrogate.load(Path(champion.artifact_path) / "model.joblib") if champion else None
     return what_if(model=model, **inputs), champion, inputs
+
+
+def what_if_curve(params: dict) -> list[dict]:
+    """Cost and fill rate across service levels for the same item (what more stock buys)."""
+    from ml.inventory.what_if import WhatIfSurrogate, cost_service_curve
+
+    _, champion, inputs = what_if_answer(params)
+    model = WhatIfSurrogate.load(Path(champion.artifact_path) / "model.joblib") if champion else None
+    item = {k: v for k, v in inputs.items() if k != "service_level"}
+    return cost_service_curve(model=model, **item).to_dict(orient="records")
 
 
 @job_kind(JobKind.WHAT_IF, validate=validate_what_if, description="recommend a reorder point and order-up-to level")

@@ -122,3 +122,19 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class WhatIfRequestSerializer(StrictSerializer):
+    params = serializers.DictField()
+    curve = serializers.BooleanField(default=False)
+
+
+class WhatIfResponseSerializer(serializers.Serializer):
+    reorder_point = serializers.FloatField()
+    order_up_to = serializers.FloatField()
+    order_quantity = serializers.FloatField()
+    expected_cost = serializers.FloatField()
+    fill_rate = serializers.FloatField()
+    inputs = serializers.DictField()
+    model_version = serializers.IntegerField(allow_null=True)
+    curve = serializers.ListField(child=serializers.DictField(), required=False)

@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -10,4 +11,4 @@ router.register("forecasts", views.ForecastViewSet, basename="ml-forecasts")
 router.register("forecast-overrides", views.ForecastOverrideViewSet, basename="ml-forecast-overrides")
 router.register("recommendations", views.RecommendationViewSet, basename="ml-recommendations")
 
-urlpatterns = [*router.urls]
+urlpatterns = [path("what-if/", views.WhatIfView.as_view(), name="ml-what-if"), *router.urls]

@@ -4,10 +4,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.permissions import has_role
-from core.views import WeftGenericViewSet
+from core.views import WeftAPIView, WeftGenericViewSet
 from users.roles import PLANNER, PURCHASE_MANAGER, PURCHASER, QUALITY
 
-from . import registry, services
+from . import handlers, registry, services
 from .jobs import job_cancel, job_submit
 from .models import Forecast, ForecastOverride, JobKind, MLJob, ModelAlias, ModelVersion, Recommendation
 from .serializers import (
@@ -17,6 +17,8 @@ from .serializers import (
     MLJobSerializer,
     ModelVersionSerializer,
     RecommendationSerializer,
+    WhatIfRequestSerializer,
+    WhatIfResponseSerializer,
 )
 
 # Which roles may start which kind of job (the permission table lets these roles POST at all).
@@ -119,6 +121,24 @@ class ForecastOverrideViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, We
     def perform_create(self, serializer):
         override = services.forecast_override_create(user=self.request.user, **serializer.validated_data)
         serializer.instance = override
+
+
+class WhatIfView(WeftAPIView):
+    """An instant what-if (the surrogate answers in milliseconds): params as for a `what_if` job.
+
+    With `curve: true` the answer also holds the cost-versus-service-level curve.
+    """
+
+    @extend_schema(request=WhatIfRequestSerializer, responses=WhatIfResponseSerializer)
+    def post(self, request):
+        body = WhatIfRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        params = handlers.validate_what_if(dict(body.validated_data["params"]))
+        answer, champion, inputs = handlers.what_if_answer(params)
+        result = {**answer.as_dict(), "inputs": inputs, "model_version": champion.pk if champion else None}
+        if body.validated_data["curve"]:
+            result["curve"] = handlers.what_if_curve(params)
+        return Response(result)
 
 
 class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):

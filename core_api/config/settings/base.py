@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ml_service",
     "dashboard",
     "planning",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -218,3 +218,23 @@ def test_accepting_a_recommendation_sets_the_reorder_rule(demand, planner, djang
     assert rule.min_qty == Decimal(recommendation["reorder_point"])
     assert rule.max_qty == Decimal(recommendation["order_up_to"])
     assert planner.post(f"/api/v1/ml/recommendations/{recommendation['id']}/accept/").status_code == 422
+
+
+def test_instant_what_if_answers_and_moves_with_service_level(demand, planner):
+    params = {
+        "material": demand[0].pk,
+        "lead_time_mean": 2,
+        "lead_time_std": 0.5,
+        "ordering_cost": 50,
+        "holding_cost": 0.2,
+    }
+    low = planner.post("/api/v1/ml/what-if/", {"params": {**params, "service_level": 0.8}}, format="json")
+    high = planner.post(
+        "/api/v1/ml/what-if/", {"params": {**params, "service_level": 0.99}, "curve": True}, format="json"
+    )
+    assert low.status_code == 200 and high.status_code == 200, high.content
+    assert high.json()["reorder_point"] > low.json()["reorder_point"]
+    curve = high.json()["curve"]
+    assert len(curve) >= 4 and curve[-1]["fill_rate"] >= curve[0]["fill_rate"]
+    refused = planner.post("/api/v1/ml/what-if/", {"params": {**params, "service_level": 0}}, format="json")
+    assert refused.status_code == 400 and "params.service_level" in refused.json()["error"]["fields"]
