@@ -29,7 +29,9 @@ def read_wide_csv(path: str | os.PathLike) -> pd.DataFrame:
     A blank inside a series (a value after a blank) is kept as NaN so that validation can report it;
     only the trailing blanks are padding.
     """
-    wide = pd.read_csv(path, dtype={0: str})
+    wide = pd.read_csv(path)
+    if wide.empty:
+        raise DataError(f"{path}: the file has no series")
     if wide.shape[1] < 2:
         raise DataError(f"{path}: a wide file needs an id column and at least one value column")
     ids = wide.iloc[:, 0].astype(str).to_numpy()

@@ -67,7 +67,6 @@ class Auto(Forecaster):
         combine: int = 2,
         max_history: int | None = 260,
         n_jobs: int = 1,
-        seed: int = 0,
         verbose: int = 0,
     ):
         self.season = season
@@ -77,7 +76,6 @@ class Auto(Forecaster):
         self.combine = combine
         self.max_history = max_history
         self.n_jobs = n_jobs
-        self.seed = seed
         self.verbose = verbose
 
     def min_length(self) -> int:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ml.cli import BadInput
 from ml.data import DataError, continue_periods, read_series_csv
-from ml.forecasting.base import Forecaster, split_series
+from ml.forecasting.base import Forecaster, future_ds, split_series
 from ml.forecasting.registry import MODELS, UnknownModel, check_names, make_forecaster
 from ml.forecasting.statistical import Naive2
 from ml.metrics import owa, score_forecasts
@@ -59,7 +59,21 @@ def load(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, int]:
         split_series(test)
     except DataError as exc:
         raise BadInput(f"{args.test}: {exc}")
+    check_continuation(train, test, horizon)
     return train, test, horizon
+
+
+def check_continuation(train: pd.DataFrame, test: pd.DataFrame, horizon: int) -> None:
+    """Each test series must hold the `horizon` periods right after its train series (what gets forecast)."""
+    if pd.api.types.is_integer_dtype(train["ds"]) != pd.api.types.is_integer_dtype(test["ds"]):
+        raise BadInput("train and test ds differ in kind: one has integer periods, the other dates")
+    test_ds = dict(tuple(test.sort_values(["unique_id", "ds"]).groupby("unique_id")["ds"]))
+    for uid, stamps in train.sort_values(["unique_id", "ds"]).groupby("unique_id")["ds"]:
+        expected = future_ds(stamps, horizon)
+        if list(expected) != list(test_ds[uid]):
+            raise BadInput(
+                f"test series {uid} does not continue its train series (expected ds from {expected.iloc[0]})"
+            )
 
 
 def run(args: argparse.Namespace) -> dict:

@@ -20,11 +20,19 @@ class ProphetForecaster(Forecaster):
 
     alias = "prophet"
 
-    def __init__(self, season: int = 1, changepoint_range: float = 0.95, uncertainty_samples: int = 200, seed: int = 0):
+    def __init__(
+        self,
+        season: int = 1,
+        changepoint_range: float = 0.95,
+        uncertainty_samples: int = 200,
+        seed: int = 0,
+        verbose: int = 0,
+    ):
         self.season = season
         self.changepoint_range = changepoint_range
         self.uncertainty_samples = uncertainty_samples
         self.seed = seed
+        self.verbose = verbose
 
     def min_length(self) -> int:
         return 2

@@ -187,6 +187,8 @@ def bad_inputs(tmp_path, files) -> dict[str, tuple[list, str]]:
     (tmp_path / "empty.csv").write_text("")
     series = list(np.linspace(10, 40, 30))
     long_test = str(files / "test_long.csv")
+    shifted_test = str(tmp_path / "shifted.csv")
+    pd.read_csv(long_test).assign(ds=lambda frame: frame["ds"] + 1).to_csv(shifted_test, index=False)
     return {
         "missing file": (["--train", str(tmp_path / "nope.csv"), "--test", test], "no such file"),
         "empty file": (["--train", str(tmp_path / "empty.csv"), "--test", test], "empty"),
@@ -197,13 +199,14 @@ def bad_inputs(tmp_path, files) -> dict[str, tuple[list, str]]:
         "horizon 0": (["--train", train, "--test", test, "--horizon", "0"], "horizon"),
         "unknown model": (["--train", train, "--test", test, "--models", "naive,bogus"], "unknown model bogus"),
         "width not horizon": (["--train", train, "--test", long_test, "--horizon", "4"], "horizon is 4"),
+        "test not after train": (["--train", str(files / "train_long.csv"), "--test", shifted_test], "does not continue"),
     }  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "case",
     ["missing file", "empty file", "empty series", "short series", "NaN inside", "negative", "horizon 0",
-     "unknown model", "width not horizon"],
+     "unknown model", "width not horizon", "test not after train"],
 )  # fmt: skip
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, split_files, case):
     arguments, expected = bad_inputs(tmp_path, split_files)[case]
