@@ -90,11 +90,11 @@ def test_same_seed_gives_the_same_forecasts(name, synthetic):
 
 
 def test_lstm_trains_one_global_model_deterministically_on_a_tiny_set(synthetic):
-    settings = {"horizon": HORIZON, "input_size": 24, "units": 8, "epochs": 3, "windows_per_series": 30, "seed": 3}
+    settings = {"horizon": HORIZON, "input_size": 24, "units": 8, "epochs": 2, "windows_per_series": 30, "seed": 3}
     first = LSTMForecaster(**settings).fit(synthetic)
     forecasts = first.predict(HORIZON + 2, level=LEVELS)  # past its horizon it feeds itself back
     assert_forecast_frame(forecasts, "lstm", ["S0", "S1", "S2"], HORIZON + 2)
-    assert len(first.history_["loss"]) == 3
+    assert len(first.history_["loss"]) == 2
     second = LSTMForecaster(**settings).fit(synthetic).predict(HORIZON + 2, level=LEVELS)
     pd.testing.assert_frame_equal(forecasts, second)
 
@@ -163,15 +163,26 @@ def test_forecast_eval_prints_the_headline_json_last(capsys, split_files, layout
     assert "sMAPE" in err and "theta" in err  # the table goes to stderr
 
 
-def test_forecast_eval_runs_auto_by_default_as_a_module(split_files):
+def test_forecast_eval_runs_auto_by_default(capsys, split_files):
+    code, out, err = run_cli(
+        capsys, "--train", split_files / "train_wide.csv", "--test", split_files / "test_wide.csv",
+        "--season", SEASON, "--mase-m", 1,
+    )  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["model"] == "auto" and result["series"] == 3 and result["owa"] < 1
+    assert "auto: backtested 3/3 series" in err  # progress of the long step
+
+
+def test_python_dash_m_ml_prints_json_as_its_last_stdout_line(split_files):
     completed = subprocess.run(
-        [sys.executable, "-m", "ml", "forecast-eval", "--train", split_files / "train_wide.csv",
-         "--test", split_files / "test_wide.csv", "--season", str(SEASON), "--mase-m", "1"],
+        [sys.executable, "-m", "ml", "forecast-eval", "--train", split_files / "train_long.csv",
+         "--test", split_files / "test_long.csv", "--models", "naive2"],
         capture_output=True, text=True, cwd=REPO_DIR, timeout=120,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout.strip().splitlines()[-1])
-    assert result["model"] == "auto" and result["series"] == 3 and result["owa"] < 1
+    assert result["model"] == "naive2" and result["series"] == 3 and result["mase"] > 0
 
 
 def bad_wide(tmp_path, name: str, rows: list[list]) -> str:
