@@ -11,7 +11,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/weft
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help deps run test test-sqlite test-postgres lint format bench migrate clean
+NPM_STAMP := frontend/node_modules/.installed
+SPA_INDEX := frontend/dist/index.html
+
+.PHONY: help deps run test test-sqlite test-postgres test-frontend lint format bench migrate clean chromium spa
 
 help:
 	@echo "make run    set up and run Weft (SQLite, no Redis) with demo data at http://127.0.0.1:8000/"
@@ -27,12 +30,26 @@ $(PIP_STAMP): requirements/*.txt
 
 deps: $(PIP_STAMP)
 
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+# The SPA is rebuilt when its sources change; Django serves frontend/dist (so build before collectstatic).
+$(SPA_INDEX): $(NPM_STAMP) $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build
+
+spa: $(SPA_INDEX)
+
+# Browser tests drive Debian's Chromium (no browser downloads).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 migrate: deps
 	@mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) ensure_demo_users
 
-run: migrate
+run: spa migrate
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo ""
 	@echo "Weft is starting:"
@@ -49,7 +66,7 @@ format: deps
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: deps lint test-sqlite test-postgres
+test: deps lint test-sqlite test-postgres test-frontend
 
 test-sqlite: deps
 	$(PY) -m pytest -n 2 -m "not postgres" -q
@@ -62,6 +79,10 @@ test-postgres: deps
 	else \
 		echo "PostgreSQL not reachable at 127.0.0.1:5432: PostgreSQL pass not run"; \
 	fi
+
+test-frontend: $(NPM_STAMP) chromium deps
+	cd frontend && npm test
+	cd frontend && npm run e2e
 
 bench: deps
 	@mkdir -p benchmarks
