@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -36,14 +37,14 @@ def _window_scores(actual: np.ndarray, forecasts: np.ndarray, history: np.ndarra
     return 0.5 * (halves[0] + halves[1])
 
 
+@dataclass(frozen=True)
 class _SeriesPlan:
     """What `fit` learned for one series: the chosen members, fitted, with their adjustments."""
 
-    def __init__(self, members: list[str], models: list, adjustments: list[SeasonalAdjustment], scores: np.ndarray):
-        self.members = members
-        self.models = models
-        self.adjustments = adjustments
-        self.scores = scores
+    members: list[str]
+    models: list
+    adjustments: list[SeasonalAdjustment]
+    scores: np.ndarray  # mean backtest score of every candidate (lower is better)
 
 
 class Auto(Forecaster):
