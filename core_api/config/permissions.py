@@ -198,6 +198,7 @@ PERMISSIONS: dict[str, dict[str, object]] = {
     "ml-recommendations-list": {"GET": R},
     "ml-recommendations-detail": {"GET": R},
     "ml-recommendations-accept": {"POST": roles(PLANNER)},
+    "ml-supplier-scores-list": {"GET": R},
     "ml-what-if": {"POST": roles(PLANNER, PURCHASER, PURCHASE_MANAGER, STOREKEEPER)},
     # --- planning -------------------------------------------------------------------------
 }

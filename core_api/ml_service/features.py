@@ -72,3 +72,84 @@ def demand_stats(material_id: int, *, weeks: int = 52) -> tuple[float, float]:
     if len(recent) < 4:
         raise ValueError("this material has less than four weeks of demand: give demand_mean and demand_std")
     return float(recent.mean()), float(recent.std(ddof=1))
+
+
+SUPPLIER_FEATURES = ["on_time_rate", "lead_time_mean_days", "lead_time_std_days", "accept_rate", "price_variance"]
+
+
+def _month(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.to_period("M").dt.to_timestamp()
+
+
+def supplier_features() -> pd.DataFrame:
+    """One row per supplier and month: on-time rate (Odoo's rule, by promised month), lead-time mean
+    and spread and accept rate (by receipt month), price variance against the price list (by order
+    month). Months where a supplier had no activity are absent, not zeros."""
+    from inventory.models import QCStatus
+    from procurement.models import GoodsReceiptLine, POStatus, PurchaseOrderLine
+
+    lines = pd.DataFrame.from_records(
+        list(
+            PurchaseOrderLine.objects.exclude(order__status__in=[POStatus.DRAFT, POStatus.CANCELLED]).values(
+                "id", "order__supplier_id", "order__order_date", "promised_date", "qty", "unit_price", "list_price"
+            )
+        ),
+        columns=["id", "order__supplier_id", "order__order_date", "promised_date", "qty", "unit_price", "list_price"],
+    ).rename(columns={"order__supplier_id": "supplier", "order__order_date": "order_date"})
+    receipts = pd.DataFrame.from_records(
+        list(GoodsReceiptLine.objects.values("po_line_id", "qty", "receipt__received_on", "lot__qc_status")),
+        columns=["po_line_id", "qty", "receipt__received_on", "lot__qc_status"],
+    ).rename(columns={"receipt__received_on": "received_on", "lot__qc_status": "qc_status"})
+    if lines.empty:
+        return pd.DataFrame(columns=["supplier", "period", *SUPPLIER_FEATURES])
+    for column in ("qty", "unit_price", "list_price"):
+        lines[column] = lines[column].astype(float)
+    receipts["qty"] = receipts["qty"].astype(float)
+    joined = receipts.merge(lines, left_on="po_line_id", right_on="id", suffixes=("", "_ordered"))
+
+    on_time_qty = (
+        joined[pd.to_datetime(joined["received_on"]) <= pd.to_datetime(joined["promised_date"])]
+        .groupby("po_line_id")["qty"]
+        .sum()
+    )
+    lines["on_time_qty"] = lines["id"].map(on_time_qty).fillna(0.0).clip(upper=lines["qty"])
+    lines["promised_month"] = _month(lines["promised_date"])
+    on_time = (
+        lines.groupby(["supplier", "promised_month"])
+        .apply(lambda g: g["on_time_qty"].sum() / g["qty"].sum(), include_groups=False)
+        .rename("on_time_rate")
+    )
+
+    joined["lead_days"] = (pd.to_datetime(joined["received_on"]) - pd.to_datetime(joined["order_date"])).dt.days
+    joined["received_month"] = _month(joined["received_on"])
+    lead = (
+        joined.groupby(["supplier", "received_month"])["lead_days"]
+        .agg(["mean", "std"])
+        .rename(columns={"mean": "lead_time_mean_days", "std": "lead_time_std_days"})
+    )
+    judged = joined[joined["qc_status"].isin([QCStatus.RELEASED, QCStatus.REJECTED])]
+    accept = (
+        judged.groupby(["supplier", "received_month"])
+        .apply(lambda g: g.loc[g["qc_status"] == QCStatus.RELEASED, "qty"].sum() / g["qty"].sum(), include_groups=False)
+        .rename("accept_rate")
+    )
+
+    priced = lines[lines["list_price"] > 0].copy()
+    priced["variance"] = (priced["unit_price"] - priced["list_price"]) / priced["list_price"]
+    priced["order_month"] = _month(priced["order_date"])
+    variance = priced.groupby(["supplier", "order_month"])["variance"].mean().rename("price_variance")
+
+    parts = [on_time, lead, accept, variance]
+    for part in parts:
+        part.index = part.index.set_names(["supplier", "period"])
+    frame = pd.concat(parts, axis=1).reset_index()
+    return frame.sort_values(["supplier", "period"]).reset_index(drop=True)
+
+
+def supplier_training_frame(features: pd.DataFrame, *, on_time_floor=0.9, accept_floor=0.95) -> pd.DataFrame:
+    """Label each supplier-month with whether the supplier's NEXT active month was reliable
+    (on time and accepted); the last month of each supplier has no label and is left out."""
+    frame = features.copy()
+    reliable = (frame["on_time_rate"].fillna(1.0) >= on_time_floor) & (frame["accept_rate"].fillna(1.0) >= accept_floor)
+    frame["target"] = reliable.astype(int).groupby(frame["supplier"]).shift(-1)
+    return frame.dropna(subset=["target"]).astype({"target": int})

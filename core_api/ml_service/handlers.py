@@ -536,3 +536,103 @@ def run_batch_forecast(job, report) -> Outcome:
         write=write,
         waits_for_children=True,
     )
+
+
+# --- supplier scoring ---------------------------------------------------------------------------
+SUPPLIER_SVM = "supplier_svm"
+
+
+def validate_score_suppliers(params: dict) -> dict:
+    _only(params, {"seed"})
+    return {"seed": _number(params, "seed", default=42, minimum=0, integer=True)}
+
+
+@job_kind(
+    JobKind.SCORE_SUPPLIERS,
+    validate=validate_score_suppliers,
+    description="learn which suppliers stay reliable and score every supplier's latest month",
+)
+def run_score_suppliers(job, report) -> Outcome:
+    from ml.suppliers.scoring import FEATURES, SupplierScorer
+
+    from procurement.services import supplier_set_ml_score
+
+    from .features import supplier_features, supplier_training_frame
+    from .models import SupplierScore
+
+    features = supplier_features()
+    training = supplier_training_frame(features)
+    if training.empty or training["target"].nunique() < 2:
+        raise InvalidInput(
+            "Supplier history has too little variety to learn from: need months that were and "
+            "were not followed by a reliable month.",
+            code="no_history",
+            fields={},
+        )
+    report(20, f"{len(training)} supplier-months from {training['supplier'].nunique()} suppliers")
+    # A feature no supplier-month has (e.g. lead-time spread with one receipt a month) is left out.
+    usable = [name for name in FEATURES if training[name].notna().any()]
+    scorer = SupplierScorer(
+        kind="reliability",
+        features=usable,
+        random_state=job.params["seed"],
+        n_splits=min(5, training["supplier"].nunique()),
+    )
+    scorer.fit(training, target="target", groups="supplier")
+    report(70, "fitted; scoring each supplier's latest month")
+    latest = features.sort_values("period").groupby("supplier").tail(1).reset_index(drop=True)
+    scores = scorer.score(latest).to_numpy()
+    reliability = scorer.reliability(latest).to_numpy()
+    contributions = scorer.contributions(latest)
+    with tempfile.TemporaryDirectory() as scratch:
+        scorer.save(Path(scratch) / "model.joblib")
+        version = registry.model_register(
+            name=SUPPLIER_SVM,
+            algorithm="svc",
+            params=job.params,
+            metrics={
+                "training_rows": len(training),
+                "suppliers": int(training["supplier"].nunique()),
+                "reliable_share": round(float(training["target"].mean()), 4),
+            },
+            fingerprint=registry.data_fingerprint(training),
+            artifact_dir=Path(scratch),
+            job=job,
+            user=job.created_by,
+        )
+
+    def clean(values: dict) -> dict:
+        return {k: (None if pd.isna(v) else round(float(v), 6)) for k, v in values.items()}
+
+    rows = []
+    for i, row in latest.iterrows():
+        rows.append(
+            {
+                "supplier": int(row["supplier"]),
+                "period": row["period"].date(),
+                "score": round(float(scores[i]), 2),
+                "reliability": round(float(reliability[i]), 5),
+                "features": clean(row[usable].to_dict()),
+                "contributions": clean(contributions.iloc[i].to_dict()),
+            }
+        )
+
+    def write():
+        from procurement.models import Supplier
+
+        suppliers = Supplier.objects.in_bulk([r["supplier"] for r in rows])
+        for r in rows:
+            SupplierScore.objects.create(
+                job=job,
+                model_version=version,
+                supplier_id=r["supplier"],
+                period=r["period"],
+                score=Decimal(str(r["score"])),
+                reliability=Decimal(str(r["reliability"])),
+                features=r["features"],
+                contributions=r["contributions"],
+            )
+            # The scorecard's ML criterion reads the score through procurement's own service.
+            supplier_set_ml_score(supplier=suppliers[r["supplier"]], period=r["period"], score=Decimal(str(r["score"])))
+
+    return Outcome(result={"model_version": version.pk, "suppliers": len(rows)}, write=write)

@@ -182,3 +182,24 @@ class Recommendation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.material_id}: r={self.reorder_point} S={self.order_up_to}"
+
+
+class SupplierScore(models.Model):
+    """The ML view of a supplier for one month: P(reliable next month) × 100, and why."""
+
+    job = models.ForeignKey(MLJob, on_delete=models.CASCADE, related_name="supplier_scores")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.PROTECT, related_name="+")
+    supplier = models.ForeignKey("procurement.Supplier", on_delete=models.PROTECT, related_name="ml_service_scores")
+    period = models.DateField()
+    score = models.DecimalField(max_digits=6, decimal_places=2)
+    reliability = models.DecimalField(max_digits=6, decimal_places=5)
+    features = models.JSONField(default=dict)
+    contributions = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["supplier", "-period"]
+        constraints = [models.UniqueConstraint(fields=["job", "supplier", "period"], name="supplier_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} {self.period}: {self.score}"

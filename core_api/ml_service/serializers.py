@@ -138,3 +138,28 @@ class WhatIfResponseSerializer(serializers.Serializer):
     inputs = serializers.DictField()
     model_version = serializers.IntegerField(allow_null=True)
     curve = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class SupplierScoreSerializer(serializers.ModelSerializer):
+    supplier_code = serializers.CharField(source="supplier.code", read_only=True)
+    supplier_name = serializers.CharField(source="supplier.name", read_only=True)
+
+    class Meta:
+        from .models import SupplierScore
+
+        model = SupplierScore
+        fields = [
+            "id",
+            "job",
+            "model_version",
+            "supplier",
+            "supplier_code",
+            "supplier_name",
+            "period",
+            "score",
+            "reliability",
+            "features",
+            "contributions",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -9,7 +9,16 @@ from users.roles import PLANNER, PURCHASE_MANAGER, PURCHASER, QUALITY
 
 from . import handlers, registry, services
 from .jobs import job_cancel, job_submit
-from .models import Forecast, ForecastOverride, JobKind, MLJob, ModelAlias, ModelVersion, Recommendation
+from .models import (
+    Forecast,
+    ForecastOverride,
+    JobKind,
+    MLJob,
+    ModelAlias,
+    ModelVersion,
+    Recommendation,
+    SupplierScore,
+)
 from .serializers import (
     ForecastOverrideSerializer,
     ForecastSerializer,
@@ -17,6 +26,7 @@ from .serializers import (
     MLJobSerializer,
     ModelVersionSerializer,
     RecommendationSerializer,
+    SupplierScoreSerializer,
     WhatIfRequestSerializer,
     WhatIfResponseSerializer,
 )
@@ -139,6 +149,21 @@ class WhatIfView(WeftAPIView):
         if body.validated_data["curve"]:
             result["curve"] = handlers.what_if_curve(params)
         return Response(result)
+
+
+class SupplierScoreViewSet(mixins.ListModelMixin, WeftGenericViewSet):
+    """ML supplier scores with per-feature contributions. `?latest=true` keeps the newest job's scores."""
+
+    serializer_class = SupplierScoreSerializer
+    filterset_fields = {"supplier": ["exact", "in"], "period": ["gte", "lte", "exact"], "job": ["exact"]}
+    ordering_fields = ["score", "period", "supplier"]
+
+    def get_queryset(self):
+        queryset = SupplierScore.objects.select_related("supplier").order_by("supplier__code", "-period")
+        if self.request.query_params.get("latest", "").lower() in ("1", "true", "yes"):
+            newest = SupplierScore.objects.order_by("-job_id").values_list("job_id", flat=True).first()
+            queryset = queryset.filter(job_id=newest)
+        return queryset
 
 
 class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
