@@ -554,7 +554,6 @@ def validate_score_suppliers(params: dict) -> dict:
 )
 def run_score_suppliers(job, report) -> Outcome:
     from ml.suppliers.scoring import FEATURES, SupplierScorer
-
     from procurement.services import supplier_set_ml_score
 
     from .features import supplier_features, supplier_training_frame
