@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core import clock
 from core.models import TimeStampedModel, VersionedModel
 
 QTY = {"max_digits": 16, "decimal_places": 4}
@@ -260,7 +261,8 @@ class StockMove(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The posting time (core.clock): now, or the business date history is posted at.
+    created_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["id"]
@@ -334,7 +336,7 @@ class CostLayer(models.Model):
     # value returns to zero with its quantity instead of drifting by rounding of qty × unit cost.
     value_remaining = models.DecimalField(**MONEY, default=Decimal("0"))
     move = models.ForeignKey(StockMove, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["balance", "id"]
@@ -358,7 +360,7 @@ class GenealogyEdge(models.Model):
     # The document that consumed and produced (a work order, a job-work receipt, a roll split).
     document_type = models.CharField(max_length=60, blank=True)
     document_id = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["id"]

@@ -17,6 +17,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 
+from core import clock
 from core.errors import BusinessRuleViolation, Conflict, InvalidInput, StockShortfall
 
 from .models import (
@@ -336,7 +337,7 @@ def _apply(changes: list[_Change], balances: dict, *, posting, document: Documen
             layers_by_balance[layer.balance_id].append(layer)
     touched_layers: dict[int, CostLayer] = {}
     actor = user if getattr(user, "is_authenticated", False) else None
-    now = timezone.now()
+    now = clock.now()
     # Outgoing legs first: an incoming leg linked to one needs its consumed layers.
     order = sorted(range(len(changes)), key=lambda i: (changes[i].qty >= 0, i))
     planned: list[tuple[_Change, StockMove, list[Layer]]] = []
@@ -648,7 +649,7 @@ def _actor(user):
 
 # --- lots and rolls -----------------------------------------------------------------------------
 def _next_code(prefix: str, model) -> str:
-    stamp = timezone.now().strftime("%y%m")
+    stamp = clock.now().strftime("%y%m")
     last = (
         model.objects.filter(code__startswith=f"{prefix}{stamp}-")
         .order_by("-code")
@@ -688,8 +689,8 @@ def lot_create(
                     source_type=source.type,
                     source_id=str(source.id),
                     source_ref=source.ref,
-                    received_at=received_at or (timezone.now() if origin == LotOrigin.RECEIPT else None),
-                    produced_at=produced_at or (timezone.now() if origin == LotOrigin.PRODUCTION else None),
+                    received_at=received_at or (clock.now() if origin == LotOrigin.RECEIPT else None),
+                    produced_at=produced_at or (clock.now() if origin == LotOrigin.PRODUCTION else None),
                     created_by=user if getattr(user, "is_authenticated", False) else None,
                 )
         except IntegrityError:
@@ -804,7 +805,7 @@ def lot_set_qc_status(
                 )
         lot.qc_status = status
         if note:
-            stamp = timezone.now().strftime("%Y-%m-%d")
+            stamp = clock.now().strftime("%Y-%m-%d")
             lot.notes = f"{lot.notes}\n{stamp} {status}: {note}".strip()
         lot.bump_version()
         lot.updated_by = _actor(user)

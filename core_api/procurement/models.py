@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core import clock
 from core.models import TimeStampedModel, VersionedModel
 from inventory.models import MONEY, QTY, UNIT_COST, Location, Lot, Material, Warehouse
 
@@ -136,7 +137,7 @@ class PurchaseOrderStatusLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
     note = models.CharField(max_length=255, blank=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core import clock
 from core.models import VersionedModel
 from inventory.models import MONEY, QTY, UNIT_COST, Location, Lot, Material, Roll
 
@@ -127,7 +128,7 @@ class StatusLog(models.Model):
     to_status = models.CharField(max_length=12)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(max_length=255, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -175,7 +176,7 @@ class Consumption(models.Model):
     # How much of it an output has absorbed (cost and genealogy); the rest is still work in progress.
     attributed_qty = models.DecimalField(**QTY, default=Decimal("0"))
     attributed_value = models.DecimalField(**MONEY, default=Decimal("0"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -207,7 +208,7 @@ class Output(models.Model):
     fee_value = models.DecimalField(**MONEY, default=Decimal("0"))
     value = models.DecimalField(**MONEY)
     process_loss_pct = models.DecimalField(**PCT, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["id"]

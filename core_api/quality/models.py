@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core import clock
 from core.models import TimeStampedModel, VersionedModel
 from inventory.models import Location, Lot, Roll
 
@@ -92,6 +93,8 @@ class Decision(models.TextChoices):
 
 class Inspection(VersionedModel):
     number = models.CharField(max_length=20, unique=True)
+    # When the lot was inspected: the posting time (core.clock), so history keeps its dates.
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     template = models.ForeignKey(InspectionTemplate, on_delete=models.PROTECT, related_name="inspections")
     stage = models.CharField(max_length=12, choices=InspectionStage.choices)
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="inspections")
@@ -178,6 +181,9 @@ class PointsThreshold(TimeStampedModel):
 
 class RollInspection(VersionedModel):
     """The final 4-point inspection of one roll (ASTM D5430); one per roll."""
+
+    # When the roll was inspected: the posting time (core.clock), so history keeps its dates.
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     number = models.CharField(max_length=20, unique=True)
     roll = models.OneToOneField(Roll, on_delete=models.PROTECT, related_name="inspection")
@@ -294,7 +300,7 @@ class ShadeReading(models.Model):
     delta_e = models.DecimalField(max_digits=7, decimal_places=3)
     band = models.CharField(max_length=10)
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["-id"]

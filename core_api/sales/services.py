@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from core import clock
 from core.errors import BusinessRuleViolation, InvalidInput, StockShortfall
 from inventory.models import (
     Location,
@@ -151,7 +152,7 @@ def _write_lines(order: SalesOrder, lines: list[dict]) -> None:
 
 def _log(order: SalesOrder, from_status: str, to_status: str, user, note: str = "") -> None:
     OrderStatusLog.objects.create(
-        order=order, from_status=from_status, to_status=to_status, user=_actor(user), at=timezone.now(), note=note[:255]
+        order=order, from_status=from_status, to_status=to_status, user=_actor(user), at=clock.now(), note=note[:255]
     )
 
 
@@ -587,7 +588,7 @@ def shipment_create(
     shipment = Shipment.objects.create(
         order=order,
         customer=order.customer,
-        shipped_at=shipped_at or timezone.now(),
+        shipped_at=shipped_at or clock.now(),
         carrier=carrier,
         vehicle=vehicle,
         notes=notes,
@@ -680,7 +681,7 @@ def customer_return_create(
         shipment=shipment,
         customer=shipment.customer,
         location=location,
-        returned_at=returned_at or timezone.now(),
+        returned_at=returned_at or clock.now(),
         reason=reason,
         created_by=_actor(user),
         updated_by=_actor(user),
@@ -758,7 +759,7 @@ def feedback_create(
         category=category,
         rating=rating,
         description=description,
-        received_at=received_at or timezone.now(),
+        received_at=received_at or clock.now(),
         created_by=_actor(user),
         updated_by=_actor(user),
     )
