@@ -199,6 +199,9 @@ PERMISSIONS: dict[str, dict[str, object]] = {
     "ml-recommendations-detail": {"GET": R},
     "ml-recommendations-accept": {"POST": roles(PLANNER)},
     "ml-supplier-scores-list": {"GET": R},
+    "ml-defect-scans-list": {"GET": R, "POST": roles(QUALITY)},
+    "ml-defect-scans-detail": {"GET": R},
+    "ml-defect-scans-label": {"POST": roles(QUALITY)},
     "ml-what-if": {"POST": roles(PLANNER, PURCHASER, PURCHASE_MANAGER, STOREKEEPER)},
     # --- planning -------------------------------------------------------------------------
 }

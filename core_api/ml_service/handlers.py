@@ -635,3 +635,141 @@ def run_score_suppliers(job, report) -> Outcome:
             supplier_set_ml_score(supplier=suppliers[r["supplier"]], period=r["period"], score=Decimal(str(r["score"])))
 
     return Outcome(result={"model_version": version.pk, "suppliers": len(rows)}, write=write)
+
+
+# --- fabric defect detection --------------------------------------------------------------------
+DEFECT_CNN = "defect_cnn"
+
+
+def _scan_dataset(choice: str):
+    """AITEX when the data directory has it (the real scans), else the small masked set shipped for demos."""
+    from django.conf import settings
+
+    from ml.quality.data import load_dataset
+
+    root = Path(settings.WEFT_DATA_DIR)
+    if choice in ("auto", "aitex") and (root / "fabric-aitex").is_dir():
+        return "fabric-aitex", load_dataset(root / "fabric-aitex", "aitex")
+    if choice == "aitex":
+        raise InvalidInput("The AITEX scans are not in the data directory.", fields={_field("dataset"): ["not found"]})
+    return "fabric-small", load_dataset(root / "fabric-small", "masks")
+
+
+def _labelled_scans(shape) -> tuple[list, list]:
+    """Inspector-confirmed scans of the training set's size: their answers are labels for the next model."""
+    import numpy as np
+    from PIL import Image
+
+    from .models import DefectLabel, DefectScan
+
+    images, labels = [], []
+    for scan in DefectScan.objects.exclude(inspector_label="").order_by("id"):
+        with Image.open(scan.image.path) as raw:
+            array = np.asarray(raw.convert("L" if shape[2] == 1 else "RGB"))
+        array = array[..., None] if array.ndim == 2 else array
+        if array.shape == tuple(shape):
+            images.append(array)
+            labels.append(int(scan.inspector_label == DefectLabel.DEFECT))
+    return images, labels
+
+
+@trainer(
+    DEFECT_CNN,
+    options={
+        "dataset": {"default": "auto", "choices": ("auto", "aitex", "small")},
+        "epochs": {"default": 30, "minimum": 1, "maximum": 500, "integer": True},
+    },
+)
+def train_defect_cnn(params: dict, out: Path, report) -> dict:
+    import numpy as np
+
+    from ml.quality.detector import DefectDetector
+
+    name, data = _scan_dataset(params["dataset"])
+    images, labels = list(data.images), list(data.labels)
+    masks = list(data.masks) if data.masks is not None else None
+    extra_images, extra_labels = _labelled_scans(data.shape)
+    if extra_images and masks is None:
+        images += extra_images
+        labels += extra_labels
+    report(10, f"{len(images)} scans from {name} (+{len(extra_images)} inspector-labelled)")
+    # Every fabric-small image has a defect: there, clean and defective examples are tiles (from the masks).
+    unit = "tile" if data.layout == "masks" else "image"
+    detector = DefectDetector(epochs=params["epochs"], seed=params["seed"], decision_unit=unit, verbose=0)
+    detector.fit(images, np.asarray(labels), masks)
+    report(90, "trained")
+    detector.save(out)
+    metrics = {
+        k: round(float(v), 6)
+        for k, v in (getattr(detector, "validation_", None) or {}).items()
+        if isinstance(v, int | float)
+    }
+    metrics.update({"dataset": name, "scans": len(images), "threshold": round(float(detector.threshold_), 6)})
+    fingerprint = registry.data_fingerprint(
+        pd.DataFrame({"name": list(data.names) + [f"label-{i}" for i in range(len(extra_images))], "label": labels})
+    )
+    return {"algorithm": "tile_cnn", "metrics": metrics, "fingerprint": fingerprint}
+
+
+def validate_detect_defects(params: dict) -> dict:
+    from .models import DefectScan
+
+    _only(params, {"scan"})
+    scan_id = _number(params, "scan", integer=True, minimum=1)
+    if not DefectScan.objects.filter(pk=scan_id).exists():
+        raise NotFound(f"No scan {scan_id}.", fields={_field("scan"): ["no such scan"]})
+    if registry.champion(DEFECT_CNN) is None:
+        raise InvalidInput(
+            "No defect model is trained yet: run a train job for defect_cnn first.",
+            code="no_model",
+            fields={_field("scan"): ["no champion defect_cnn model"]},
+        )
+    return {"scan": scan_id}
+
+
+@job_kind(JobKind.DETECT_DEFECTS, validate=validate_detect_defects, description="the CNN's verdict on one scan")
+def run_detect_defects(job, report) -> Outcome:
+    import numpy as np
+    from PIL import Image
+
+    from ml.quality.detector import DefectDetector
+
+    from .models import DefectLabel, DefectScan
+
+    scan = DefectScan.objects.get(pk=job.params["scan"])
+    version = registry.champion_or_404(DEFECT_CNN)
+    detector = DefectDetector.load(version.artifact_path)
+    channels = detector_channels(detector)
+    with Image.open(scan.image.path) as raw:
+        array = np.asarray(raw.convert("L" if channels == 1 else "RGB"))
+    array = array[..., None] if array.ndim == 2 else array
+    report(40, "model loaded")
+    probability = float(detector.predict_proba([array])[0])
+    defect_map = np.asarray(detector.defect_map(array)).round(4).tolist()
+    threshold = float(detector.threshold_)
+    verdict = DefectLabel.DEFECT if probability >= threshold else DefectLabel.OK
+
+    def write():
+        DefectScan.objects.filter(pk=scan.pk).update(
+            job=job,
+            model_version=version,
+            probability=Decimal(str(round(probability, 5))),
+            threshold=Decimal(str(round(threshold, 5))),
+            verdict=verdict,
+            defect_map=defect_map,
+        )
+
+    return Outcome(
+        result={
+            "scan": scan.pk,
+            "probability": probability,
+            "threshold": threshold,
+            "verdict": verdict,
+            "model_version": version.pk,
+        },
+        write=write,
+    )
+
+
+def detector_channels(detector) -> int:
+    return int(getattr(detector, "channels_", 1) or 1)

@@ -203,3 +203,33 @@ class SupplierScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_id} {self.period}: {self.score}"
+
+
+class DefectLabel(models.TextChoices):
+    DEFECT = "defect"
+    OK = "ok", "no defect"
+
+
+class DefectScan(TimeStampedModel):
+    """A fabric scan sent for the CNN's verdict; the inspector's confirm/overrule becomes a training label."""
+
+    image = models.FileField(upload_to="defect_scans/%Y/%m/")
+    roll = models.ForeignKey("inventory.Roll", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    job = models.ForeignKey(MLJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    model_version = models.ForeignKey(ModelVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    probability = models.DecimalField(max_digits=7, decimal_places=5, null=True, blank=True)
+    threshold = models.DecimalField(max_digits=7, decimal_places=5, null=True, blank=True)
+    verdict = models.CharField(max_length=10, choices=DefectLabel.choices, blank=True)
+    defect_map = models.JSONField(null=True, blank=True)  # rows × cols of tile probabilities
+    inspector_label = models.CharField(max_length=10, choices=DefectLabel.choices, blank=True)
+    inspector_note = models.CharField(max_length=500, blank=True)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    labelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"scan {self.pk}: {self.verdict or 'pending'}"

@@ -163,3 +163,39 @@ class SupplierScoreSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class DefectScanSerializer(serializers.ModelSerializer):
+    labelled_by = serializers.CharField(source="labelled_by.username", default=None, read_only=True)
+
+    class Meta:
+        from .models import DefectScan
+
+        model = DefectScan
+        fields = [
+            "id",
+            "image",
+            "roll",
+            "job",
+            "model_version",
+            "probability",
+            "threshold",
+            "verdict",
+            "defect_map",
+            "inspector_label",
+            "inspector_note",
+            "labelled_by",
+            "labelled_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DefectScanCreateSerializer(StrictSerializer):
+    image = serializers.ImageField()
+    roll = serializers.IntegerField(required=False, min_value=1)
+
+
+class DefectScanLabelSerializer(StrictSerializer):
+    label = serializers.ChoiceField(choices=["defect", "ok"])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")

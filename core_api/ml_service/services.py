@@ -64,3 +64,37 @@ def recommendation_accept(*, recommendation: Recommendation, user=None) -> Recom
     recommendation.accepted_at = timezone.now()
     recommendation.save(update_fields=["accepted", "accepted_at", "updated_at"])
     return recommendation
+
+
+@transaction.atomic
+def defect_scan_create(*, image, roll_id: int | None = None, user=None):
+    """Store an uploaded scan and queue the CNN's verdict on it."""
+    from inventory.models import Roll
+
+    from .jobs import job_submit
+    from .models import DefectScan
+
+    if roll_id is not None and not Roll.objects.filter(pk=roll_id).exists():
+        raise InvalidInput(f"No roll {roll_id}.", fields={"roll": ["no such roll"]})
+    actor = user if getattr(user, "is_authenticated", False) else None
+    scan = DefectScan.objects.create(image=image, roll_id=roll_id, created_by=actor, updated_by=actor)
+    job = job_submit(kind="detect_defects", params={"scan": scan.pk}, user=user)
+    DefectScan.objects.filter(pk=scan.pk).update(job=job)
+    scan.refresh_from_db()
+    return scan
+
+
+@transaction.atomic
+def defect_scan_label(*, scan, label: str, note: str = "", user=None):
+    """An inspector confirms or overrules the CNN; the answer trains the next model."""
+    if not scan.verdict:
+        raise BusinessRuleViolation(
+            "The CNN has not given its verdict on this scan yet.",
+            code="no_verdict",
+            fields={"label": ["wait for the verdict"]},
+        )
+    scan.inspector_label, scan.inspector_note = label, note
+    scan.labelled_by = user if getattr(user, "is_authenticated", False) else None
+    scan.labelled_at = timezone.now()
+    scan.save(update_fields=["inspector_label", "inspector_note", "labelled_by", "labelled_at", "updated_at"])
+    return scan

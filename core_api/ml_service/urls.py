@@ -10,6 +10,7 @@ router.register("models", views.ModelVersionViewSet, basename="ml-models")
 router.register("forecasts", views.ForecastViewSet, basename="ml-forecasts")
 router.register("forecast-overrides", views.ForecastOverrideViewSet, basename="ml-forecast-overrides")
 router.register("supplier-scores", views.SupplierScoreViewSet, basename="ml-supplier-scores")
+router.register("defect-scans", views.DefectScanViewSet, basename="ml-defect-scans")
 router.register("recommendations", views.RecommendationViewSet, basename="ml-recommendations")
 
 urlpatterns = [path("what-if/", views.WhatIfView.as_view(), name="ml-what-if"), *router.urls]

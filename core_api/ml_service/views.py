@@ -10,6 +10,7 @@ from users.roles import PLANNER, PURCHASE_MANAGER, PURCHASER, QUALITY
 from . import handlers, registry, services
 from .jobs import job_cancel, job_submit
 from .models import (
+    DefectScan,
     Forecast,
     ForecastOverride,
     JobKind,
@@ -20,6 +21,9 @@ from .models import (
     SupplierScore,
 )
 from .serializers import (
+    DefectScanCreateSerializer,
+    DefectScanLabelSerializer,
+    DefectScanSerializer,
     ForecastOverrideSerializer,
     ForecastSerializer,
     MLJobCreateSerializer,
@@ -164,6 +168,33 @@ class SupplierScoreViewSet(mixins.ListModelMixin, WeftGenericViewSet):
             newest = SupplierScore.objects.order_by("-job_id").values_list("job_id", flat=True).first()
             queryset = queryset.filter(job_id=newest)
         return queryset
+
+
+class DefectScanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
+    """Upload a fabric scan → the CNN's verdict and defect map (a job); inspectors confirm or overrule."""
+
+    serializer_class = DefectScanSerializer
+    filterset_fields = {"verdict": ["exact"], "inspector_label": ["exact"], "roll": ["exact"]}
+
+    def get_queryset(self):
+        return DefectScan.objects.select_related("labelled_by").order_by("-id")
+
+    @extend_schema(request={"multipart/form-data": DefectScanCreateSerializer}, responses={202: DefectScanSerializer})
+    def create(self, request):
+        body = DefectScanCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        scan = services.defect_scan_create(
+            image=body.validated_data["image"], roll_id=body.validated_data.get("roll"), user=request.user
+        )
+        return Response(self.get_serializer(scan).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=DefectScanLabelSerializer, responses=DefectScanSerializer)
+    @action(detail=True, methods=["post"])
+    def label(self, request, pk=None):
+        body = DefectScanLabelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        scan = services.defect_scan_label(scan=self.get_object(), user=request.user, **body.validated_data)
+        return Response(self.get_serializer(scan).data)
 
 
 class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
