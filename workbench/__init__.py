@@ -1,0 +1,1 @@
+"""Weft's Streamlit workbench for planners (talks to the REST API only)."""

@@ -1,0 +1,57 @@
+"""Weft workbench: `streamlit run workbench/app.py` (API at $WEFT_API_URL, default http://127.0.0.1:8000)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # pages import `workbench.…` however Streamlit was started
+    sys.path.insert(0, str(REPO))
+
+from workbench import api  # noqa: E402
+
+st.set_page_config(page_title="Weft workbench", page_icon=":material/insights:", layout="wide")
+
+PAGES = {
+    "Demand": [st.Page("pages/forecasts.py", title="Forecasts", icon=":material/trending_up:", url_path="forecasts")],
+    "Stock": [st.Page("pages/what_if.py", title="Stock what-if", icon=":material/inventory_2:", url_path="what-if")],
+    "Purchasing": [st.Page("pages/suppliers.py", title="Suppliers", icon=":material/handshake:", url_path="suppliers")],
+    "Quality": [st.Page("pages/quality.py", title="Quality", icon=":material/verified:", url_path="quality")],
+    "Models": [st.Page("pages/models.py", title="Models", icon=":material/model_training:", url_path="models")],
+}
+
+
+def sign_in() -> None:
+    st.title("Weft workbench")
+    st.caption(f"Planning with the Weft API at {api.base_url()}")
+    with st.form("sign-in"):
+        username = st.text_input("Username")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        if not username or not password:
+            st.error("Enter your username and password.")
+            return
+        try:
+            st.session_state[api.AUTH_KEY] = api.login(username, password)
+        except api.ApiError as exc:
+            st.error(f"Sign-in failed: {exc}", icon=":material/lock:")
+            return
+        st.rerun()
+
+
+client = api.current()
+if client is None:
+    navigation = st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:")])
+else:
+    with st.sidebar:
+        roles = ", ".join(client.roles) or "no role"
+        st.caption(f"Signed in as **{client.auth.get('display_name') or client.username}** ({roles})")
+        if st.button("Sign out", icon=":material/logout:"):
+            api.logout()
+            st.rerun()
+    navigation = st.navigation(PAGES)
+navigation.run()
