@@ -543,7 +543,13 @@ SUPPLIER_SVM = "supplier_svm"
 
 
 def validate_score_suppliers(params: dict) -> dict:
+    from procurement.models import GoodsReceiptLine
+
     _only(params, {"seed"})
+    if not GoodsReceiptLine.objects.exists():
+        raise InvalidInput(
+            "No goods have been received yet: there is no supplier history to learn from.", code="no_history", fields={}
+        )
     return {"seed": _number(params, "seed", default=42, minimum=0, integer=True)}
 
 

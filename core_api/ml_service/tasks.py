@@ -22,3 +22,35 @@ def run_job(self, job_id: int) -> str:
 @shared_task(ignore_result=True)
 def reap_stale_jobs() -> dict:
     return jobs_reap()
+
+
+def _submit_if_possible(kind: str, params: dict) -> int | None:
+    from core.errors import ApplicationError
+
+    from .jobs import job_submit
+
+    try:
+        return job_submit(kind=kind, params=params).pk
+    except ApplicationError:  # nothing to learn from yet (an empty mill): try again tomorrow
+        return None
+
+
+@shared_task(ignore_result=True)
+def nightly_retraining() -> dict:
+    """Retrain the models that learn from the mill's own data; planners promote a better version."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return {
+            "demand_forecast": _submit_if_possible("train", {"model": "demand_forecast"}),
+            "score_suppliers": _submit_if_possible("score_suppliers", {}),
+        }
+
+
+@shared_task(ignore_result=True)
+def nightly_forecast_refresh() -> int | None:
+    """Fresh forecasts for every article with the champion, in chunks across the workers."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        return _submit_if_possible("batch_forecast", {})
