@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from config.fields import EncryptedCharField, EncryptedEmailField, EncryptedTextField
 from core import clock
 from core.models import TimeStampedModel, VersionedModel
 from inventory.models import MONEY, QTY, UNIT_COST, Location, Lot, Material, Warehouse
@@ -25,8 +26,8 @@ class Supplier(VersionedModel):
     name = models.CharField(max_length=200)
     address = models.TextField(blank=True)
     payment_terms = models.CharField(max_length=120, blank=True)
-    # Plain text until field encryption lands; the API shows it only to purchasing roles.
-    bank_details = models.TextField(blank=True)
+    # Encrypted at rest (FIELD_ENCRYPTION_KEY); the API shows it only to purchasing roles.
+    bank_details = EncryptedTextField(blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -39,8 +40,9 @@ class Supplier(VersionedModel):
 class SupplierContact(TimeStampedModel):
     supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    # Personal data: encrypted at rest.
+    email = EncryptedEmailField(blank=True)
+    phone = EncryptedCharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["supplier", "id"]

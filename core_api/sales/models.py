@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from config.fields import EncryptedJSONField
 from core.models import TimeStampedModel, VersionedModel
 from inventory.models import MONEY, QTY, Location, Lot, Material, Roll
 
@@ -20,7 +21,8 @@ class Customer(VersionedModel):
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=200)
     # [{"name", "role", "email", "phone"}]: the buyer, QA contact, accounts, …
-    contacts = models.JSONField(default=list, blank=True)
+    # Personal data: every value is encrypted at rest (FIELD_ENCRYPTION_KEY).
+    contacts = EncryptedJSONField(default=list, blank=True)
     address = models.TextField(blank=True)
     # 4-point acceptance: a roll scoring more points per 100 yd² than this is not sold to the customer.
     points_threshold = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("40"))

@@ -18,6 +18,9 @@ env = environ.Env()
 environ.Env.read_env(REPO_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="weft-insecure-development-key-change-me")
+# Encrypts personal and banking data at rest (config.fields). Development/test default derived from
+# SECRET_KEY; production settings require it from the environment.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default=f"weft-dev-field-key:{SECRET_KEY}")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
@@ -114,6 +117,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
             "KEY_PREFIX": "weft",
+            "TIMEOUT": env.int("CACHE_TIMEOUT_S", default=300),
         }
     }
 else:
@@ -139,6 +143,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("WEFT_MEDIA_DIR", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+
+# KPI responses are cached this long at most (postings invalidate them at once; see dashboard.cache).
+WEFT_KPI_CACHE_S = env.int("WEFT_KPI_CACHE_S", default=300)
 
 # --- Weft ------------------------------------------------------------------------------------
 _shared_data = REPO_DIR.parent / "shared" / "data"
@@ -268,6 +275,12 @@ INSTALLED_APPS.append("drf_spectacular_sidecar")
 
 # The audit trail records every mutation of every model but the derived/plumbing ones.
 AUDITLOG_INCLUDE_ALL_MODELS = True
+# Encrypted personal/banking fields are kept out of the audit trail (it would store them in clear).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "procurement.supplier", "exclude_fields": ["bank_details"]},
+    {"model": "procurement.suppliercontact", "exclude_fields": ["email", "phone"]},
+    {"model": "sales.customer", "exclude_fields": ["contacts"]},
+)
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "core.idempotencyrecord",
     "sessions",
