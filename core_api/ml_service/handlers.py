@@ -72,11 +72,12 @@ def _material(params: dict, name: str = "material") -> Material:
 TRAINERS: dict[str, dict] = {}
 
 
-def trainer(name: str, *, options: dict[str, dict]):
-    """Register how to train one registry model; `options` are its numeric params with bounds."""
+def trainer(name: str, *, options: dict[str, dict], precheck=None):
+    """Register how to train one registry model; `options` are its params with bounds or choices;
+    `precheck()` refuses at submission (400) what could only fail later (no data to learn from)."""
 
     def decorate(fn):
-        TRAINERS[name] = {"fn": fn, "options": options}
+        TRAINERS[name] = {"fn": fn, "options": options, "precheck": precheck}
         return fn
 
     return decorate
@@ -101,6 +102,8 @@ def validate_train(params: dict) -> dict:
             clean[option] = value
         else:
             clean[option] = _number(params, option, **bounds)
+    if TRAINERS[name]["precheck"]:
+        TRAINERS[name]["precheck"]()
     return clean
 
 
@@ -295,6 +298,17 @@ def _demand_or_refuse(material_ids=None) -> pd.DataFrame:
             fields={_field("materials"): ["no confirmed sales order lines"]},
         )
     return frame
+
+
+def _forecastable_or_refuse() -> None:
+    from .features import forecastable_materials
+
+    if not forecastable_materials():
+        raise InvalidInput(
+            "There is no sales history to learn from yet.",
+            code="no_history",
+            fields={_field("model"): ["no article has sold"]},
+        )
 
 
 def _fit_predict(config: dict, history: pd.DataFrame, horizon: int) -> pd.DataFrame:
