@@ -204,6 +204,21 @@ PERMISSIONS: dict[str, dict[str, object]] = {
     "ml-defect-scans-label": {"POST": roles(QUALITY)},
     "ml-what-if": {"POST": roles(PLANNER, PURCHASER, PURCHASE_MANAGER, STOREKEEPER)},
     # --- planning -------------------------------------------------------------------------
+    # Planners run MRP, keep machine groups and BOM lead times, and firm planned orders; all read.
+    "planning-runs-list": {"GET": R, "POST": roles(PLANNER)},
+    "planning-runs-detail": {"GET": R},
+    "planning-runs-compare": {"GET": R},
+    "planning-planned-orders-list": {"GET": R},
+    "planning-planned-orders-detail": {"GET": R},
+    "planning-planned-orders-firm": {"POST": roles(PLANNER)},
+    "planning-planned-orders-firm-bulk": {"POST": roles(PLANNER)},
+    "planning-exceptions-list": {"GET": R},
+    "planning-exceptions-detail": {"GET": R},
+    "planning-capacity-list": {"GET": R},
+    "planning-machine-groups-list": {"GET": R, "POST": roles(PLANNER)},
+    "planning-machine-groups-detail": {"GET": R, "PATCH": roles(PLANNER)},
+    "planning-bom-planning-list": {"GET": R, "POST": roles(PLANNER)},
+    "planning-bom-planning-detail": {"GET": R},
 }
 
 # Names kept importable for the sections above.

@@ -52,7 +52,6 @@ from sales.models import OPEN_ORDER_STATUSES, Allocation, AllocationStatus, Sale
 
 from .models import (
     DEFAULT_STAGE_LEAD_DAYS,
-    BOMPlanning,
     ExceptionCode,
     LotSizing,
     MachineGroup,
@@ -315,7 +314,7 @@ class Planner:
     def _low_level_codes(self) -> None:
         edges = {p: [c for c in cs] for p, cs in self.children.items() if p not in self.cyclic}
         indegree: dict[int, int] = defaultdict(int)
-        for parent, kids in edges.items():
+        for _parent, kids in edges.items():
             for kid in kids:
                 indegree[kid] += 1
         self.llc = dict.fromkeys(self.materials, 0)

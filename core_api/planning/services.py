@@ -136,10 +136,6 @@ def planning_run_start(
 
 
 def _summary(plan: Plan) -> dict:
-    totals: dict[str, dict] = {}
-    for order in plan.orders:
-        entry = totals.setdefault(order.order_type, {"count": 0, "qty": "0"})
-        entry["count"] += 1
     by_code: dict[str, int] = defaultdict(int)
     for issue in plan.issues:
         by_code[issue.code] += 1
@@ -307,10 +303,7 @@ def planned_orders_firm(
             warehouse=members[0]._warehouse,
             currency=currency,
             expected_date=expected,
-            lines=[
-                {"material": o.material, "qty": o.qty, "promised_date": max(o.due_date, today)}
-                for o in members
-            ],
+            lines=[{"material": o.material, "qty": o.qty, "promised_date": max(o.due_date, today)} for o in members],
             notes="Planned orders " + ", ".join(str(o.pk) for o in members) + f" of planning run {members[0].run_id}.",
             user=user,
         )

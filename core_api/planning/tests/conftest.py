@@ -20,7 +20,7 @@ from inventory.services import StockLine
 from ml_service.models import Forecast, ForecastOverride, MLJob, ModelVersion
 from planning import services
 from procurement import services as procurement
-from procurement.models import PriceList, Standing, Supplier, SupplierScorecard
+from procurement.models import PriceList, Standing, SupplierScorecard
 from production import services as production
 from production.models import Basis, Stage
 from production.tests.factories import (
@@ -39,7 +39,10 @@ RUN_DATE = date(2025, 1, 6)  # a Monday: week 0
 def forecast(material, week, yhat, *, job=None, version=None):
     job = job or MLJob.objects.create(kind="forecast", status="succeeded")
     version = version or ModelVersion.objects.create(
-        name="demand_forecast", version=ModelVersion.objects.count() + 1, algorithm="test", data_fingerprint="x",
+        name="demand_forecast",
+        version=ModelVersion.objects.count() + 1,
+        algorithm="test",
+        data_fingerprint="x",
         artifact_path="-",
     )
     return Forecast.objects.create(
@@ -52,8 +55,9 @@ def sales_line(material, qty, requested, *, customer=None, status=OrderStatus.CO
     order = SalesOrder.objects.create(
         customer=customer, status=status, order_date=date(2024, 12, 1), number=f"SO-{SalesOrder.objects.count() + 1}"
     )
-    return SalesOrderLine.objects.create(order=order, line_no=1, material=material, qty=qty, unit_price=5,
-                                         requested_date=requested)
+    return SalesOrderLine.objects.create(
+        order=order, line_no=1, material=material, qty=qty, unit_price=5, requested_date=requested
+    )
 
 
 @pytest.fixture
@@ -79,9 +83,12 @@ def mill(db):
 
     def bom(code, product, stage, component, per, loss, basis=Basis.UNIT):
         made = production.bom_create(
-            code=code, product=product, stage=stage,
-            components=[{"material": component, "qty_per_unit": Decimal(per), "loss_pct": Decimal(loss),
-                         "basis": basis}],
+            code=code,
+            product=product,
+            stage=stage,
+            components=[
+                {"material": component, "qty_per_unit": Decimal(per), "loss_pct": Decimal(loss), "basis": basis}
+            ],
         )
         services.bom_planning_set(bom=made, lead_time_days=7)
         return made
@@ -94,14 +101,29 @@ def mill(db):
 
     m.supplier = procurement.supplier_create(code="SUP-A", name="Good Yarns")
     m.bad = procurement.supplier_create(code="SUP-BAD", name="Cheap Yarns")
-    PriceList.objects.create(supplier=m.supplier, material=m.yarn, price=Decimal("4"), currency="EUR",
-                             min_order_qty=Decimal("100"), lead_time_days=7, valid_from=date(2024, 1, 1))
-    PriceList.objects.create(supplier=m.bad, material=m.yarn, price=Decimal("2"), currency="EUR",
-                             lead_time_days=1, valid_from=date(2024, 1, 1))
-    SupplierScorecard.objects.create(supplier=m.bad, period=date(2024, 12, 1), score=Decimal("12"),
-                                     standing=Standing.VERY_POOR)
-    SupplierScorecard.objects.create(supplier=m.supplier, period=date(2024, 12, 1), score=Decimal("80"),
-                                     standing=Standing.GOOD)
+    PriceList.objects.create(
+        supplier=m.supplier,
+        material=m.yarn,
+        price=Decimal("4"),
+        currency="EUR",
+        min_order_qty=Decimal("100"),
+        lead_time_days=7,
+        valid_from=date(2024, 1, 1),
+    )
+    PriceList.objects.create(
+        supplier=m.bad,
+        material=m.yarn,
+        price=Decimal("2"),
+        currency="EUR",
+        lead_time_days=1,
+        valid_from=date(2024, 1, 1),
+    )
+    SupplierScorecard.objects.create(
+        supplier=m.bad, period=date(2024, 12, 1), score=Decimal("12"), standing=Standing.VERY_POOR
+    )
+    SupplierScorecard.objects.create(
+        supplier=m.supplier, period=date(2024, 12, 1), score=Decimal("80"), standing=Standing.GOOD
+    )
 
     # Stock: FIN-A 120 m released; FIN-B 500 m in quarantine (not usable); greige 250 m released,
     # 50 m of it reserved.
@@ -113,7 +135,10 @@ def mill(db):
     ReorderRule.objects.create(material=m.greige, warehouse=m.warehouse, min_qty=100, max_qty=100, multiple=50)
     # Yarn on order: 100 kg promised 2025-01-14 (week 1), a draft PO (firmed, not yet sent).
     procurement.purchase_order_create(
-        supplier=m.supplier, warehouse=m.warehouse, order_date=date(2025, 1, 2), currency="EUR",
+        supplier=m.supplier,
+        warehouse=m.warehouse,
+        order_date=date(2025, 1, 2),
+        currency="EUR",
         lines=[{"material": m.yarn, "qty": Decimal("100"), "promised_date": date(2025, 1, 14)}],
     )
 

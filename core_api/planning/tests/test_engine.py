@@ -161,8 +161,13 @@ def test_optimiser_order_qty_and_recommended_safety_stock(mill):
     from ml_service.models import Recommendation
 
     Recommendation.objects.create(
-        material=mill.yarn, reorder_point=D("50"), order_up_to=D("500"), order_qty=D("400"),
-        expected_cost=0, fill_rate=D("0.95"), accepted=True,
+        material=mill.yarn,
+        reorder_point=D("50"),
+        order_up_to=D("500"),
+        order_qty=D("400"),
+        expected_cost=0,
+        fill_rate=D("0.95"),
+        accepted=True,
     )
     yarn = [o for o in plan_of().orders if o.material.code == "YARN"]
     # W0: 0 − 296.875 < 50 → net 346.875 → one lot of 400 → proj 103.125.
