@@ -8,6 +8,8 @@ from decimal import Decimal
 import django_filters
 from django.db.models import Count, QuerySet, Sum
 
+from production.models import Stage
+
 from .models import (
     BOMPlanning,
     CapacityLoad,
@@ -19,7 +21,6 @@ from .models import (
     PlanningRun,
     Severity,
 )
-from production.models import Stage
 
 
 def run_list() -> QuerySet[PlanningRun]:
