@@ -341,6 +341,7 @@ def _fit_predict(config: dict, history: pd.DataFrame, horizon: int) -> pd.DataFr
         "season": {"default": 52, "minimum": 1, "maximum": 104, "integer": True},
         "horizon": {"default": 13, "minimum": 1, "maximum": 104, "integer": True},
     },
+    precheck=lambda: _forecastable_or_refuse(),
 )
 def train_demand_forecast(params: dict, out: Path, report) -> dict:
     """Backtest the algorithm on the mill's weekly demand (last `horizon` weeks held out), store its recipe."""
