@@ -50,12 +50,17 @@ migrate: deps
 	$(MANAGE) ensure_demo_users
 
 run: spa migrate
+	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) bootstrap_models
 	@echo ""
-	@echo "Weft is starting:"
-	@echo "  API + SPA   http://127.0.0.1:8000/   (API under /api/, docs at /api/docs/, health at /api/health/)"
-	@echo "  Sign in as admin / $${WEFT_ADMIN_PASSWORD:-weft-admin}; one demo user per role with the same password."
-	@echo "  Ctrl-C stops every process."
+	@echo "Weft is starting (Ctrl-C stops every process):"
+	@echo "  API + SPA   http://127.0.0.1:8000/          (sign in: admin / $${WEFT_ADMIN_PASSWORD:-weft-admin})"
+	@echo "  API docs    http://127.0.0.1:8000/api/docs/ (schema /api/schema/, health /api/health/)"
+	@echo "  Workbench   http://127.0.0.1:8501/"
+	@echo "  Demo users: admin, planner, purchaser, purchase_manager, storekeeper, production, quality, sales,"
+	@echo "  viewer; all with the password $${WEFT_ADMIN_PASSWORD:-weft-admin}."
+	@echo "  First models train in the background on the worker: see /api/v1/ml/jobs/."
 	@echo ""
 	$(VENV)/bin/honcho -d . -f Procfile start
 
