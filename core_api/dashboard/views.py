@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from core.errors import InvalidInput, NotFound
 from core.views import WeftAPIView
 
+from .cache import cached
 from .kpis import KPIS, Period, evaluate
 
 DEFAULT_DAYS = 30
@@ -37,6 +38,10 @@ def period_from(request) -> Period:
     return Period(start=start, end=end)
 
 
+def evaluate_cached(name: str, period: Period) -> dict:
+    return cached(name, period.start, period.end, lambda: evaluate(name, period))
+
+
 class KPIListView(WeftAPIView):
     @extend_schema(operation_id="kpis_list", parameters=PERIOD_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -45,7 +50,7 @@ class KPIListView(WeftAPIView):
             {
                 "from": period.start.isoformat(),
                 "to": period.end.isoformat(),
-                "kpis": [evaluate(name, period) for name in KPIS],
+                "kpis": [evaluate_cached(name, period) for name in KPIS],
             }
         )
 
@@ -55,4 +60,4 @@ class KPIDetailView(WeftAPIView):
     def get(self, request, name: str):
         if name not in KPIS:
             raise NotFound(f"No KPI called {name!r}.", fields={"name": [f"one of: {', '.join(KPIS)}"]})
-        return Response(evaluate(name, period_from(request)))
+        return Response(evaluate_cached(name, period_from(request)))

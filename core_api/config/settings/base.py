@@ -145,7 +145,8 @@ MEDIA_ROOT = Path(env("WEFT_MEDIA_DIR", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 
 # KPI responses are cached this long at most (postings invalidate them at once; see dashboard.cache).
-WEFT_KPI_CACHE_S = env.int("WEFT_KPI_CACHE_S", default=300)
+# Without Redis the cache is per process, so another process's postings show within this bound.
+WEFT_KPI_CACHE_S = env.int("WEFT_KPI_CACHE_S", default=300 if REDIS_URL else 15)
 
 # --- Weft ------------------------------------------------------------------------------------
 _shared_data = REPO_DIR.parent / "shared" / "data"
