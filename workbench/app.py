@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # pages import `workbench.…` however Streamlit was started
     sys.path.insert(0, str(REPO))
 
-from workbench import api  # noqa: E402
+from workbench import api, ui  # noqa: E402
 
 st.set_page_config(page_title="Weft workbench", page_icon=":material/insights:", layout="wide")
 
@@ -24,28 +24,9 @@ PAGES = {
 }
 
 
-def sign_in() -> None:
-    st.title("Weft workbench")
-    st.caption(f"Planning with the Weft API at {api.base_url()}")
-    with st.form("sign-in"):
-        username = st.text_input("Username")
-        password = st.text_input("Password", type="password")
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        if not username or not password:
-            st.error("Enter your username and password.")
-            return
-        try:
-            st.session_state[api.AUTH_KEY] = api.login(username, password)
-        except api.ApiError as exc:
-            st.error(f"Sign-in failed: {exc}", icon=":material/lock:")
-            return
-        st.rerun()
-
-
 client = api.current()
 if client is None:
-    navigation = st.navigation([st.Page(sign_in, title="Sign in", icon=":material/login:")])
+    navigation = st.navigation([st.Page(ui.sign_in, title="Sign in", icon=":material/login:")])
 else:
     with st.sidebar:
         roles = ", ".join(client.roles) or "no role"

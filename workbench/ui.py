@@ -15,11 +15,31 @@ RUNNING_KEY = "weft_jobs_running"
 DONE_KEY = "weft_jobs_done"
 
 
+def sign_in() -> None:
+    """The sign-in form; a success keeps the tokens in session state and opens the workbench."""
+    st.title("Weft workbench")
+    st.caption(f"Planning with the Weft API at {api.base_url()}")
+    with st.form("sign-in"):
+        username = st.text_input("Username")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        if not username or not password:
+            st.error("Enter your username and password.")
+            return
+        try:
+            st.session_state[api.AUTH_KEY] = api.login(username, password)
+        except api.ApiError as exc:
+            st.error(f"Sign-in failed: {exc}", icon=":material/lock:")
+            return
+        st.rerun()
+
+
 def client() -> api.Client:
-    """The signed-in user's client; the app shows the sign-in page before any other page."""
+    """The signed-in user's client; a page opened without one (e.g. after expiry) asks to sign in."""
     signed_in = api.current()
     if signed_in is None:
-        st.warning("Sign in first.")
+        sign_in()
         st.stop()
     return signed_in
 

@@ -137,14 +137,11 @@ def _override_form(c: api.Client, chosen: list[dict], table: pd.DataFrame) -> No
         material = left.selectbox("Article", chosen, format_func=lambda m: m["code"], key="override_material")
         weeks = sorted(table.loc[table["material"] == material["code"], "week"].unique())
         week = middle.selectbox("Week (Monday)", weeks, key="override_week")
-        planned = table[(table["material"] == material["code"]) & (table["week"] == week)]["plan"]
-        amount = right.number_input(
-            "Quantity", min_value=0.0, value=float(planned.iloc[0]) if len(planned) else 0.0, step=10.0
-        )
+        amount = right.number_input("Quantity", min_value=0.0, value=None, step=10.0, key="override_qty")
         reason = st.text_input("Reason", placeholder="e.g. trade fair order confirmed by the buyer")
         if st.form_submit_button("Save override", type="primary"):
-            if week is None:
-                st.error("This article has no forecast weeks to override.")
+            if week is None or amount is None:
+                st.error("Pick a forecast week and enter the quantity planning should use.")
                 return
             with api.shown_errors("Override refused"):
                 saved = c.post(

@@ -11,6 +11,8 @@ import streamlit as st
 from workbench import api, ui
 
 INSPECTIONS = "/api/v1/quality/roll-inspections/"
+SCANS = "/api/v1/ml/defect-scans/"
+SCAN_KEY = "weft_scan"
 POINTS_KPI = "/api/v1/kpis/points-per-100yd2/"
 
 
@@ -85,6 +87,63 @@ def trend_figure(frame: pd.DataFrame, group: str):
     return figure
 
 
+def defect_map_figure(defect_map: list[list[float]]) -> go.Figure:
+    """The CNN's defect probability per tile of the scan."""
+    figure = go.Figure(go.Heatmap(z=defect_map, zmin=0, zmax=1, colorscale="Reds", colorbar={"title": "p(defect)"}))
+    figure.update_layout(height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10}, title="Defect map")
+    figure.update_yaxes(autorange="reversed", showticklabels=False)
+    figure.update_xaxes(showticklabels=False)
+    return figure
+
+
+def verdict_line(scan: dict) -> str:
+    if not scan.get("verdict"):
+        return f"Scan #{scan['id']}: waiting for the CNN."
+    probability, threshold = float(scan["probability"]), float(scan["threshold"])
+    word = "DEFECT" if scan["verdict"] == "defect" else "OK"
+    return f"Scan #{scan['id']}: {word} (p = {probability:.3f}, threshold {threshold:.3f})"
+
+
+def _scans(c: api.Client) -> None:
+    st.subheader("Fabric scan check")
+    upload = st.file_uploader("Upload a fabric scan", type=["png", "jpg", "jpeg", "bmp", "tif", "tiff"])
+    if upload is not None and st.button("Check scan", type="primary", icon=":material/document_scanner:"):
+        with api.shown_errors("Scan refused"):
+            scan = c.request("POST", SCANS, files={"image": (upload.name, upload.getvalue(), upload.type)})
+        st.session_state[SCAN_KEY] = scan["id"]
+        st.session_state.setdefault(ui.RUNNING_KEY, {})["scan"] = scan["job"]
+        ui.forget_finished("scan")
+    ui.job_panel("scan", lambda job: f"The CNN looked at scan #{job['params'].get('scan')}.")
+    with api.shown_errors("Could not load scans"):
+        scans = api.cached_get(c, SCANS, {"page_size": 20})["results"]
+    if not scans:
+        st.caption("No scans checked yet.")
+        return
+    ids = [s["id"] for s in scans]
+    chosen_id = st.session_state.get(SCAN_KEY)
+    scan = st.selectbox(
+        "Scan",
+        scans,
+        index=ids.index(chosen_id) if chosen_id in ids else 0,
+        format_func=verdict_line,
+        key="scan_pick",
+    )
+    if scan["verdict"] == "defect":
+        st.error(verdict_line(scan), icon=":material/report:")
+    elif scan["verdict"]:
+        st.success(verdict_line(scan), icon=":material/check_circle:")
+    else:
+        st.info(verdict_line(scan))
+    left, right = st.columns(2)
+    if scan.get("image"):
+        try:
+            left.image(c.request("GET", scan["image"].replace(c.api_url, "")), caption="scan")
+        except api.ApiError:
+            left.caption("The scan image is not available.")
+    if scan.get("defect_map"):
+        right.plotly_chart(defect_map_figure(scan["defect_map"]), key="defect_map")
+
+
 def render() -> None:
     c = ui.client()
     st.title("Quality")
@@ -100,7 +159,7 @@ def render() -> None:
     recent = [i for i in inspections if i["created_at"][:10] >= since.isoformat()]
 
     cols = st.columns(3)
-    cols[0].metric("Points per 100 yd²", ui.qty(overall.get("value")) if overall.get("value") is not None else "—")
+    cols[0].metric("Points per 100 yd²", ui.money(overall.get("value")))
     cols[1].metric("Rolls inspected", overall.get("rolls") or 0)
     failed = sum(1 for i in recent if i.get("grade") == "second")
     cols[2].metric("Second-quality rolls", failed)
@@ -127,6 +186,8 @@ def render() -> None:
             ]
         )
         st.dataframe(summary, hide_index=True, key=f"summary-{group}")
+
+    _scans(c)
 
 
 if __name__ == "__main__":

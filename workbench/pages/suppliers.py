@@ -141,7 +141,11 @@ def _contributions(row: dict) -> dict[str, float]:
     for key in ("contributions", "feature_contributions", "explanation"):
         value = row.get(key)
         if isinstance(value, dict):
-            return {str(k): float(v) for k, v in value.items() if isinstance(v, int | float)}
+            return {
+                str(k): float(v)
+                for k, v in value.items()
+                if isinstance(v, int | float) and k not in ("score", "reference_score")
+            }
     return {}
 
 
@@ -169,7 +173,7 @@ def render() -> None:
         cards = [card for s in chosen for card in api.cached_list(c, SCORECARDS, {"supplier": s["id"]})]
         on_time = {s["id"]: api.cached_get(c, f"{SUPPLIERS}{s['id']}/on-time-rate/") for s in chosen}
         prices = [p for s in chosen for p in api.cached_list(c, PRICES, {"supplier": s["id"]})]
-        ml_rows = _optional(c, ML_SCORES, {})
+        ml_rows = _optional(c, ML_SCORES, {"latest": "true"})
     newest = latest_cards(cards)
     mean_price = {
         s["id"]: (
@@ -234,7 +238,9 @@ def render() -> None:
             if not row:
                 continue
             parts = _contributions(row)
-            st.markdown(f"**{supplier['code']}**: ML score {ui.qty(row.get('score'))}")
+            reference = (row.get("contributions") or {}).get("reference_score")
+            baseline = f" (an average supplier scores {ui.qty(reference)})" if reference is not None else ""
+            st.markdown(f"**{supplier['code']}**: ML score {ui.qty(row.get('score'))}{baseline}")
             if parts:
                 frame = pd.DataFrame({"feature": list(parts), "contribution": list(parts.values())})
                 figure = px.bar(frame.sort_values("contribution"), x="contribution", y="feature", orientation="h")

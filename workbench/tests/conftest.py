@@ -42,6 +42,8 @@ def seed_mill(stack: LiveStack) -> dict:
     run_job(stack, "forecast", {"materials": mill["articles"][:2], "horizon": 8})
     surrogate = {"model": "inventory_surrogate", "seed": 3, "n_cases": 120, "n_estimators": 30}
     mill["surrogate"] = run_job(stack, "train", surrogate)["result"]
+    run_job(stack, "score_suppliers", {"seed": 1})
+    run_job(stack, "train", {"model": "defect_cnn", "dataset": "small", "epochs": 1, "seed": 1})
     return mill
 
 

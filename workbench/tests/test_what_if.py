@@ -51,7 +51,7 @@ def test_current_rule_is_compared_and_applying_sets_it(stack, mill):
     at.selectbox(key="material").set_value(api_get(stack, "/api/v1/inventory/materials/", code=code)["results"][0])
     at.run()
     rule = api_get(stack, "/api/v1/inventory/reorder-rules/", material=sj)["results"][0]
-    table = at.dataframe(key="rule_comparison").value
+    table = at.dataframe[0].value
     assert list(table["current rule"]) == [float(rule["min_qty"]), float(rule["max_qty"])]
     params = {
         "material": sj,
