@@ -31,6 +31,7 @@ from ml.quality.data import DatasetError, choose_tile_size, grid_shape, tile_ori
 from ml.quality.threshold import choose_threshold
 
 MODEL_FILE = "model.keras"
+FOREST_FILE = "forest.joblib"
 METADATA_FILE = "metadata.json"
 FORMAT_VERSION = 1
 # Standardised pixels beyond this many robust standard deviations carry no more information (saturated margins,
@@ -107,6 +108,10 @@ class DefectDetector:
     learning_rate: peak Adam learning rate (cosine decay to zero).
     seed: seeds NumPy, Python and TensorFlow; with op determinism the same data and seed give the same model.
     verbose: 0 silent, 1 one line per epoch on stderr.
+    method: `features` (default) scores tiles by multi-scale anomaly statistics and learns from the labels with
+        an extremely randomised tree ensemble (`ml.quality.features`); `cnn` trains the tile CNN described
+        above. The epoch, width and learning-rate knobs apply to `cnn` only.
+    n_trees: trees of the `features` ensemble.
     """
 
     def __init__(
@@ -125,6 +130,8 @@ class DefectDetector:
         learning_rate: float = 3e-3,
         seed: int = 0,
         verbose: int = 1,
+        method: str = "features",
+        n_trees: int = 300,
     ):
         self.tile_size = tile_size
         self.epochs = epochs
@@ -140,6 +147,8 @@ class DefectDetector:
         self.learning_rate = learning_rate
         self.seed = seed
         self.verbose = verbose
+        self.method = method
+        self.n_trees = n_trees
 
     # ------------------------------------------------------------------ parameters (scikit-learn style)
     _PARAM_NAMES = (
@@ -157,6 +166,8 @@ class DefectDetector:
         "learning_rate",
         "seed",
         "verbose",
+        "method",
+        "n_trees",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -228,7 +239,6 @@ class DefectDetector:
         `validation` = (images, labels, masks) sets the threshold; without it a stratified share of the training
         images (`validation_fraction`) is held out, by image, for that purpose.
         """
-        tf = _tf()
         images = as_image_list(images)
         if not images:
             raise DatasetError("no training images")
@@ -265,13 +275,53 @@ class DefectDetector:
             val_labels = np.asarray(validation[1], dtype=np.int64).ravel()
             val_masks = validation[2] if len(validation) > 2 else None
         self._check_trainable(labels, masks)
+        if self.method not in ("features", "cnn"):
+            raise ValueError("method must be 'features' or 'cnn'")
+        started = time.perf_counter()
+        if self.method == "features":
+            self._fit_features(images, labels, masks)
+        else:
+            self._fit_cnn(images, labels, masks, channels)
+        self.train_seconds_ = time.perf_counter() - started
+        self._set_threshold(val_images, val_labels, val_masks)
+        return self
 
+    def _fit_features(self, images, labels, masks) -> None:
+        from ml.quality import features as tf_features
+
+        described = [self._describe(image) for image in images]
+        if self.decision_unit == "tile" or masks is not None:
+            # Tile labels exist: learn tiles directly (the image score is then its worst tile).
+            x = np.concatenate([tf_features.tile_vectors(f, u) for f, u in described])
+            y = np.concatenate([self._tile_truth(m) for m in masks])
+            self.unit_model_ = "tile"
+        else:
+            x = np.stack([tf_features.image_vector(f, u) for f, u in described])
+            y = labels
+            self.unit_model_ = "image"
+        self.forest_ = tf_features.make_forest(self.seed, self.n_trees).fit(x, y)
+        self.model_ = self.forest_
+        self.history_ = [{"samples": int(len(y)), "positives": int(np.sum(y)), "unit": self.unit_model_}]
+
+    def _describe(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from ml.quality.features import tile_features
+
+        if image.shape[-1] != self.image_shape_[-1]:
+            image = _match_channels(image, self.image_shape_[-1])
+        tile = self.tile_size_
+        if image.shape[0] % tile or image.shape[1] % tile:
+            raise DatasetError(
+                f"image size {image.shape[1]}×{image.shape[0]} is not a multiple of the {tile}-pixel tile"
+            )
+        return tile_features(standardise(image), image, tile)
+
+    def _fit_cnn(self, images, labels, masks, channels) -> None:
+        tf = _tf()
         tf.keras.utils.set_random_seed(self.seed)
         try:
             tf.config.experimental.enable_op_determinism()
         except Exception:  # pragma: no cover - older TF builds without the switch
             pass
-        started = time.perf_counter()
         standardised = [standardise(im) for im in images]
         members = []
         self.history_ = []
@@ -283,8 +333,8 @@ class DefectDetector:
             self.history_.append(self._train_member(model, standardised, labels, masks, member))
             members.append(model)
         self.model_ = self._ensemble(members, channels)
-        self.train_seconds_ = time.perf_counter() - started
 
+    def _set_threshold(self, val_images, val_labels, val_masks) -> None:
         val_scores, val_truth = self._unit_scores(val_images, val_labels, val_masks)
         if not val_truth.any():
             raise DatasetError("the validation share has no defective sample; add defective images")
@@ -303,7 +353,6 @@ class DefectDetector:
             f"on {self.validation_['defective']} defective {self.decision_unit}s); "
             f"trained in {self.train_seconds_:.1f}s"
         )
-        return self
 
     def _check_images(self, images: list[np.ndarray]) -> None:
         first = images[0].shape
@@ -453,6 +502,9 @@ class DefectDetector:
 
     def image_logits(self, images: Any) -> np.ndarray:
         self._check_fitted()
+        if self.method == "features":
+            p = np.clip(self.predict_proba(images), 1e-6, 1 - 1e-6)
+            return np.log(p / (1 - p))
         stride = max(1, self.tile_size_ // 2)
         out = []
         for image in as_image_list(images):
@@ -462,7 +514,25 @@ class DefectDetector:
 
     def predict_proba(self, images: Any) -> np.ndarray:
         """Probability that each scan is defective, shape `(n_images,)`."""
+        if self.method == "features":
+            self._check_fitted()
+            from ml.quality.features import image_vector
+
+            scores = []
+            for image in as_image_list(images):
+                if self.unit_model_ == "tile":
+                    scores.append(float(self.defect_map(image).max()))
+                else:
+                    x = image_vector(*self._describe(image))[None, :]
+                    scores.append(float(self._positive_proba(x)[0]))
+            return np.asarray(scores)
         return _sigmoid(self.image_logits(images))
+
+    def _positive_proba(self, x: np.ndarray) -> np.ndarray:
+        classes = list(self.forest_.classes_)
+        if 1 not in classes:
+            return np.zeros(len(x))
+        return self.forest_.predict_proba(x)[:, classes.index(1)]
 
     def predict(self, images: Any) -> np.ndarray:
         """1 where a scan's probability reaches the validation-chosen threshold."""
@@ -472,6 +542,13 @@ class DefectDetector:
         """Per-tile defect probabilities on the non-overlapping grid, shape `(H // tile, W // tile)`."""
         self._check_fitted()
         (image,) = as_image_list(image)
+        rows, cols = image.shape[0] // self.tile_size_, image.shape[1] // self.tile_size_
+        if self.method == "features":
+            from ml.quality.features import tile_vectors, tile_vectors_for_image_model
+
+            described = self._describe(image)
+            build = tile_vectors if self.unit_model_ == "tile" else tile_vectors_for_image_model
+            return self._positive_proba(build(*described)).reshape(rows, cols)
         logits, _ = self._tile_logits(image, self.tile_size_)
         return _sigmoid(logits).reshape(image.shape[0] // self.tile_size_, image.shape[1] // self.tile_size_)
 
@@ -497,7 +574,12 @@ class DefectDetector:
         self._check_fitted()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        self.model_.save(directory / MODEL_FILE)
+        if self.method == "features":
+            import joblib
+
+            joblib.dump(self.forest_, directory / FOREST_FILE)
+        else:
+            self.model_.save(directory / MODEL_FILE)
         metadata = {
             "format_version": FORMAT_VERSION,
             "params": self.get_params(),
@@ -505,6 +587,7 @@ class DefectDetector:
             "image_shape": list(self.image_shape_),
             "grid_shape": list(self.grid_shape_),
             "threshold": self.threshold_,
+            "unit_model": getattr(self, "unit_model_", None),
             "pooling": {"kind": "log-mean-exp", "r": self.pooling_r, "inference_stride": self.tile_size_ // 2},
             "normalisation": {"kind": "per-scan median / IQR", "clip_sigmas": CLIP_SIGMAS},
             "metrics": self.metrics_,
@@ -515,18 +598,25 @@ class DefectDetector:
 
     @classmethod
     def load(cls, directory: str | Path) -> DefectDetector:
-        tf = _tf()
         directory = Path(directory)
         metadata_path = directory / METADATA_FILE
-        if not metadata_path.is_file() or not (directory / MODEL_FILE).is_file():
+        params = json.loads(metadata_path.read_text()).get("params", {}) if metadata_path.is_file() else {}
+        model_file = FOREST_FILE if params.get("method") == "features" else MODEL_FILE
+        if not metadata_path.is_file() or not (directory / model_file).is_file():
             raise FileNotFoundError(
-                f"{directory} does not hold a saved DefectDetector ({MODEL_FILE} + {METADATA_FILE})"
+                f"{directory} does not hold a saved DefectDetector ({MODEL_FILE} or {FOREST_FILE} + {METADATA_FILE})"
             )
         metadata = json.loads(metadata_path.read_text())
         if metadata.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"unsupported DefectDetector format {metadata.get('format_version')}")
         detector = cls(**metadata["params"])
-        detector.model_ = tf.keras.models.load_model(directory / MODEL_FILE, compile=False)
+        if detector.method == "features":
+            import joblib
+
+            detector.forest_ = detector.model_ = joblib.load(directory / FOREST_FILE)
+            detector.unit_model_ = metadata.get("unit_model") or "image"
+        else:
+            detector.model_ = _tf().keras.models.load_model(directory / MODEL_FILE, compile=False)
         detector.tile_size_ = int(metadata["tile_size"])
         detector.image_shape_ = tuple(metadata["image_shape"])
         detector.grid_shape_ = tuple(metadata["grid_shape"])
