@@ -202,6 +202,7 @@ PERMISSIONS: dict[str, dict[str, object]] = {
     "ml-defect-scans-list": {"GET": R, "POST": roles(QUALITY)},
     "ml-defect-scans-detail": {"GET": R},
     "ml-defect-scans-label": {"POST": roles(QUALITY)},
+    "ml-monitoring": {"GET": R},
     "ml-what-if": {"POST": roles(PLANNER, PURCHASER, PURCHASE_MANAGER, STOREKEEPER)},
     # --- planning -------------------------------------------------------------------------
     # Planners run MRP, keep machine groups and BOM lead times, and firm planned orders; all read.

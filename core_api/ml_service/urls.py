@@ -13,4 +13,8 @@ router.register("supplier-scores", views.SupplierScoreViewSet, basename="ml-supp
 router.register("defect-scans", views.DefectScanViewSet, basename="ml-defect-scans")
 router.register("recommendations", views.RecommendationViewSet, basename="ml-recommendations")
 
-urlpatterns = [path("what-if/", views.WhatIfView.as_view(), name="ml-what-if"), *router.urls]
+urlpatterns = [
+    path("what-if/", views.WhatIfView.as_view(), name="ml-what-if"),
+    path("monitoring/", views.MonitoringView.as_view(), name="ml-monitoring"),
+    *router.urls,
+]

@@ -20,6 +20,7 @@ from .models import (
     Recommendation,
     SupplierScore,
 )
+from .selectors import forecast_monitoring
 from .serializers import (
     DefectScanCreateSerializer,
     DefectScanLabelSerializer,
@@ -195,6 +196,22 @@ class DefectScanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGe
         body.is_valid(raise_exception=True)
         scan = services.defect_scan_label(scan=self.get_object(), user=request.user, **body.validated_data)
         return Response(self.get_serializer(scan).data)
+
+
+class MonitoringView(WeftAPIView):
+    """The champion forecast's live accuracy per week (model and planner overrides) and input drift."""
+
+    @extend_schema(responses=dict)
+    def get(self, request):
+        try:
+            weeks = int(request.query_params.get("weeks", 12))
+        except ValueError:
+            weeks = 0
+        if not 1 <= weeks <= 104:
+            from core.errors import InvalidInput
+
+            raise InvalidInput("weeks must be a whole number from 1 to 104.", fields={"weeks": ["1 to 104"]})
+        return Response(forecast_monitoring(weeks=weeks))
 
 
 class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):

@@ -1,41 +1,13 @@
 """The ML API as planners meet it: jobs in, results out, registry moves, bad input refused."""
 
-import math
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
-from inventory.models import Material
 from ml_service.models import Forecast, ForecastOverride, MLJob, ModelVersion
-from sales import services as sales
-from sales.tests.factories import CustomerFactory
 
 JOBS = "/api/v1/ml/jobs/"
-START = date(2024, 1, 1)  # a Monday
-
-
-@pytest.fixture
-def demand(db):
-    """Two finished articles with 80 weeks of confirmed orders: a yearly wave on a level."""
-    customer = CustomerFactory()
-    materials = [
-        Material.objects.create(code=f"FIN-{i}", name=f"Jersey {i}", kind="finished", gsm=180, width_cm=160)
-        for i in range(2)
-    ]
-    for week in range(80):
-        lines = [
-            {
-                "material": m,
-                "qty": Decimal(str(round(100 + 40 * i + 30 * math.sin(2 * math.pi * week / 52), 1))),
-                "unit_price": Decimal("5"),
-                "requested_date": START + timedelta(weeks=week, days=14),
-            }
-            for i, m in enumerate(materials)
-        ]
-        order = sales.sales_order_create(customer=customer, lines=lines, order_date=START + timedelta(weeks=week))
-        sales.sales_order_confirm(order=order)
-    return materials
 
 
 def submit(client, kind, params, capture):
