@@ -27,6 +27,10 @@ Rules (DESIGN §3.3–3.4):
   greige = finished ÷ Π(1 − loss)). Anything else is bought: the supplier with a price list valid
   on the run date, never an inactive or very-poor one, ranked by standing, then lead time, then
   price; ordered lead-time days before it is due.
+- Capacity: a planned work order's output, weighed from the product's nominal GSM and width (kg
+  for kg materials), loads its machine group (the BOM's planning row, else the first active group
+  of the BOM's stage) in the week it starts; a week's load above capacity per day × working days
+  is flagged. Existing open work orders are not part of the load.
 - Materials are planned in low-level-code order so every parent's orders are known before a
   component is netted. A BOM cycle is reported and its materials are not exploded.
 """
@@ -225,7 +229,7 @@ class Planner:
         for row in rows:
             key = (row.material_id, self.index(row.week))
             if key not in forecast:  # the newest row of that material and week
-                forecast[key] = (row.yhat, "forecast")
+                forecast[key] = (max(row.yhat, ZERO), "forecast")
                 self.materials[row.material_id] = row.material
         overrides = ForecastOverride.objects.filter(
             is_active=True, week__gte=self.start_week, week__lt=self.end
