@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from workbench import api, ui
@@ -98,19 +99,82 @@ def _retrain(c: api.Client) -> None:
     )
 
 
+def accuracy_table(monitoring: dict) -> pd.DataFrame:
+    columns = ["week", "model_wape", "pairs", "override_wape", "model_wape_on_overrides", "override_pairs"]
+    return pd.DataFrame(monitoring.get("accuracy") or [], columns=columns)
+
+
+def drift_table(monitoring: dict) -> pd.DataFrame:
+    return pd.DataFrame(monitoring.get("drift") or [], columns=["week", "total_demand", "z", "drifted"])
+
+
+def accuracy_figure(accuracy: pd.DataFrame, backtest_wape: float | None) -> go.Figure:
+    figure = go.Figure()
+    for column, name in (
+        ("model_wape", "model (all forecasts)"),
+        ("model_wape_on_overrides", "model, on overridden weeks"),
+        ("override_wape", "planner overrides"),
+    ):
+        figure.add_trace(go.Scatter(x=accuracy["week"], y=accuracy[column], name=name, mode="lines+markers"))
+    if backtest_wape is not None:
+        figure.add_hline(y=backtest_wape, line_dash="dot", annotation_text="backtest WAPE")
+    figure.update_layout(
+        title="Live WAPE per week (lower is better)",
+        height=320,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        yaxis={"tickformat": ".0%"},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return figure
+
+
+def drift_figure(drift: pd.DataFrame) -> go.Figure:
+    colors = ["#d62728" if flagged else "#1f77b4" for flagged in drift["drifted"]]
+    figure = go.Figure(go.Bar(x=drift["week"], y=drift["z"], marker_color=colors, name="z"))
+    for bound in (-3, 3):
+        figure.add_hline(y=bound, line_dash="dot", line_color="#d62728")
+    figure.update_layout(
+        title="Input drift: total weekly demand against the year before training (z-score)",
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    return figure
+
+
 def _monitoring(c: api.Client) -> None:
-    st.subheader("Live accuracy and drift")
+    st.subheader("Live accuracy and drift of the demand forecast")
+    weeks = st.slider("Weeks", 4, 52, 12, key="monitor_weeks")
     try:
-        weeks = api.cached_list(c, MONITORING)
+        monitoring = api.cached_get(c, MONITORING, {"weeks": weeks})
     except api.ApiError as exc:
         if exc.status == 404:
             st.caption("Live monitoring is not served by this API yet.")
             return
         raise
-    if not weeks:
-        st.caption("No monitoring figures yet.")
+    champion = monitoring.get("champion")
+    if champion is None:
+        st.caption("No champion demand forecast yet.")
         return
-    st.dataframe(pd.DataFrame(weeks), hide_index=True, key="monitoring")
+    accuracy, drift = accuracy_table(monitoring), drift_table(monitoring)
+    backtest = (champion.get("backtest") or {}).get("wape")
+    scored = accuracy[accuracy["pairs"] > 0]
+    cols = st.columns(3)
+    cols[0].metric("Backtest WAPE", ui.percent(backtest) if backtest is not None else "—")
+    live = (scored["model_wape"] * scored["pairs"]).sum() / scored["pairs"].sum() if len(scored) else None
+    cols[1].metric("Live WAPE (pair-weighted)", ui.percent(live) if live is not None else "—")
+    cols[2].metric("Weeks drifted (|z| > 3)", int(drift["drifted"].sum()) if len(drift) else 0)
+    st.caption(
+        f"Champion v{champion['version']} ({champion['algorithm']}). Live accuracy counts forecasts made before "
+        "their week began; overrides are compared on the same article-weeks."
+    )
+    if len(scored):
+        st.plotly_chart(accuracy_figure(accuracy, backtest), key="accuracy")
+    else:
+        st.caption("No week has both a forecast made in advance and its actual demand yet.")
+    st.dataframe(accuracy, hide_index=True, key="accuracy_table")
+    if len(drift):
+        st.plotly_chart(drift_figure(drift), key="drift")
+    st.dataframe(drift, hide_index=True, key="drift_table")
 
 
 def render() -> None:

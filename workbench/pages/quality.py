@@ -106,7 +106,12 @@ def verdict_line(scan: dict) -> str:
 
 def _scans(c: api.Client) -> None:
     st.subheader("Fabric scan check")
-    upload = st.file_uploader("Upload a fabric scan", type=["png", "jpg", "jpeg", "bmp", "tif", "tiff"])
+    inspector = any(role in ("quality", "admin") for role in c.roles) or bool(c.auth.get("is_superuser"))
+    upload = None
+    if inspector:
+        upload = st.file_uploader("Upload a fabric scan", type=["png", "jpg", "jpeg", "bmp", "tif", "tiff"])
+    else:
+        st.caption("Quality inspectors upload scans; everyone sees the verdicts.")
     if upload is not None and st.button("Check scan", type="primary", icon=":material/document_scanner:"):
         with api.shown_errors("Scan refused"):
             scan = c.request("POST", SCANS, files={"image": (upload.name, upload.getvalue(), upload.type)})
@@ -119,15 +124,18 @@ def _scans(c: api.Client) -> None:
     if not scans:
         st.caption("No scans checked yet.")
         return
-    ids = [s["id"] for s in scans]
+    by_id = {s["id"]: s for s in scans}
+    ids = list(by_id)
     chosen_id = st.session_state.get(SCAN_KEY)
-    scan = st.selectbox(
+    # Ids, not rows, as options: a labelled scan is a changed row but the same choice.
+    picked = st.selectbox(
         "Scan",
-        scans,
+        ids,
         index=ids.index(chosen_id) if chosen_id in ids else 0,
-        format_func=verdict_line,
+        format_func=lambda i: verdict_line(by_id[i]),
         key="scan_pick",
     )
+    scan = by_id[picked]
     if scan["verdict"] == "defect":
         st.error(verdict_line(scan), icon=":material/report:")
     elif scan["verdict"]:
@@ -142,6 +150,19 @@ def _scans(c: api.Client) -> None:
             left.caption("The scan image is not available.")
     if scan.get("defect_map"):
         right.plotly_chart(defect_map_figure(scan["defect_map"]), key="defect_map")
+    if scan.get("inspector_label"):
+        st.caption(
+            f"Inspector {scan.get('labelled_by') or ''} said: {scan['inspector_label']}. {scan.get('inspector_note') or ''}"
+        )
+    elif inspector and scan.get("verdict"):
+        note = st.text_input("Note for the label (optional)", key="scan_note")
+        confirm, overrule = st.columns(2)
+        for column, label, text in ((confirm, "defect", "It is defective"), (overrule, "ok", "It is OK")):
+            if column.button(text, key=f"label-{label}"):
+                with api.shown_errors("Label refused"):
+                    c.post(f"{SCANS}{scan['id']}/label/", {"label": label, "note": note})
+                api.forget_reads()
+                st.rerun()
 
 
 def render() -> None:

@@ -20,7 +20,23 @@ def test_registry_table_is_the_apis(stack, mill):
     assert forecaster["smape"] == mill["forecaster"]["metrics"]["smape"]
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["demand_forecast champion"] == f"v{champion_of(stack, 'demand_forecast')}"
-    assert "Live monitoring is not served by this API yet." in [c.value for c in at.caption]
+
+
+def test_live_accuracy_and_drift_are_the_apis(stack, mill):
+    at = open_page(stack, "planner", "pages/models.py")
+    monitoring = api_get(stack, "/api/v1/ml/monitoring/", weeks=12)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Backtest WAPE"] == f"{100 * monitoring['champion']['backtest']['wape']:.1f}%"
+    assert metrics["Weeks drifted (|z| > 3)"] == str(sum(d["drifted"] for d in monitoring["drift"]))
+    accuracy, drift = at.dataframe[1].value, at.dataframe[2].value
+    assert [w.isoformat() if hasattr(w, "isoformat") else w for w in accuracy["week"]] == [
+        row["week"] for row in monitoring["accuracy"]
+    ]
+    assert list(accuracy["pairs"]) == [row["pairs"] for row in monitoring["accuracy"]]
+    assert list(drift["z"]) == [row["z"] for row in monitoring["drift"]] and len(drift) > 0
+    at.slider(key="monitor_weeks").set_value(4)
+    at.run()
+    assert len(at.dataframe[1].value) == 4
 
 
 def test_retrain_promote_and_roll_back(stack, mill):

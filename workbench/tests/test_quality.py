@@ -61,5 +61,16 @@ def test_scan_verdict_and_defect_map(stack, mill):
     assert verdict_line(scan).startswith(f"Scan #{scan['id']}: {'DEFECT' if scan['verdict'] == 'defect' else 'OK'}")
     assert at.get("plotly_chart")
 
+    next(b for b in at.button if b.label == "It is OK").click()  # the inspector overrules or confirms
+    at.run()
+    labelled = api_get(stack, f"/api/v1/ml/defect-scans/{scan['id']}/")
+    assert labelled["inspector_label"] == "ok" and labelled["labelled_by"] == "quality"
+    assert any(c.value.startswith("Inspector quality said: ok.") for c in at.caption)
+
+
+def test_planners_see_verdicts_but_do_not_upload(stack):
+    at = open_page(stack, "planner", "pages/quality.py")
+    assert "Quality inspectors upload scans; everyone sees the verdicts." in [c.value for c in at.caption]
+
 
 __all__ = ["run_job"]
