@@ -74,3 +74,19 @@ def test_migration_step_encrypts_rows_written_in_clear():
     assert Supplier.objects.get(pk=supplier.pk).bank_details == IBAN
     assert "old@legacy.example" not in str(raw(Customer, "contacts", customer.pk))
     assert Customer.objects.get(pk=customer.pk).contacts == [{"name": "Old Contact", "email": "old@legacy.example"}]
+
+
+def test_audit_trail_keeps_encrypted_fields_out():
+    from auditlog.models import LogEntry
+
+    supplier = Supplier.objects.create(code="SP-4", name="Audited", bank_details=IBAN)
+    contact = SupplierContact.objects.create(supplier=supplier, name="Ravi", email=EMAIL)
+    customer = Customer.objects.create(
+        code="C-4", name="Audited", contacts=[{"name": "Asha", "email": "asha@b.example"}]
+    )
+    for audited in (supplier, contact, customer):  # still audited …
+        assert LogEntry.objects.get_for_object(audited).exists()
+    text = " ".join(str(entry.changes) for entry in LogEntry.objects.all())
+    for secret in (IBAN, EMAIL, "asha@b.example"):  # … without the protected values
+        assert secret not in text
+    assert "Audited" in text
