@@ -224,7 +224,7 @@ def _default_location(kind: str, warehouse_id: int | None, field: str) -> Locati
 
 def _lock_unfirmed(ids: list[int]) -> list[PlannedOrder]:
     orders = list(
-        PlannedOrder.objects.select_for_update()
+        PlannedOrder.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .select_related("run", "material", "bom", "supplier", "price_list")
         .order_by("pk")

@@ -13,6 +13,9 @@ from procurement.models import POStatus, PurchaseOrder
 from production.models import WorkOrder, WorkOrderStatus
 
 BASE = "/api/v1/planning"
+# Tests that run a planning job commit for real: the job runner closes a connection that is inside
+# a transaction (on PostgreSQL a test's wrapping transaction would go with it).
+runs_jobs = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -49,6 +52,7 @@ def test_only_planners_run_and_firm(mill, client_as):
     assert viewer.post(f"{BASE}/planned-orders/firm/", {"ids": [1]}, format="json").status_code == 403
 
 
+@runs_jobs
 def test_run_as_job_then_results(mill, planner, django_capture_on_commit_callbacks):
     run = start_run(planner, django_capture_on_commit_callbacks)
     body = planner.get(f"{BASE}/runs/{run['id']}/").json()
@@ -72,6 +76,7 @@ def test_run_as_job_then_results(mill, planner, django_capture_on_commit_callbac
     assert [(c["machine_group_code"], c["week"], c["load_kg"]) for c in over] == [("KNIT", "2025-01-06", "307.8000")]
 
 
+@runs_jobs
 def test_firm_one_work_order_and_bulk_purchase_orders(mill, planner, django_capture_on_commit_callbacks):
     run = start_run(planner, django_capture_on_commit_callbacks)
     greige = PlannedOrder.objects.filter(run_id=run["id"], material=mill.greige).order_by("seq").first()
@@ -98,6 +103,7 @@ def test_firm_one_work_order_and_bulk_purchase_orders(mill, planner, django_capt
     assert {line.unit_price for line in po.lines.all()} == {Decimal("4")}
 
 
+@runs_jobs
 def test_bulk_firm_is_all_or_nothing(mill, planner, django_capture_on_commit_callbacks):
     run = start_run(planner, django_capture_on_commit_callbacks)
     first = PlannedOrder.objects.filter(run_id=run["id"]).order_by("seq").first()
@@ -107,6 +113,7 @@ def test_bulk_firm_is_all_or_nothing(mill, planner, django_capture_on_commit_cal
     assert not PlannedOrder.objects.filter(firmed_at__isnull=False).exists()
 
 
+@runs_jobs
 def test_firming_a_blocked_supplier_is_refused_by_procurement(mill, planner, django_capture_on_commit_callbacks):
     from procurement.models import Standing, SupplierScorecard
 
@@ -122,6 +129,7 @@ def test_firming_a_blocked_supplier_is_refused_by_procurement(mill, planner, dja
     assert po.firmed_at is None and po.purchase_order_id is None
 
 
+@runs_jobs
 def test_runs_are_kept_and_compared(mill, planner, django_capture_on_commit_callbacks):
     first = start_run(planner, django_capture_on_commit_callbacks)
     second = start_run(planner, django_capture_on_commit_callbacks, lot_sizing="lot_for_lot")
@@ -136,6 +144,7 @@ def test_runs_are_kept_and_compared(mill, planner, django_capture_on_commit_call
     assert PlannedOrder.objects.filter(run_id=first["id"]).count() == 10
 
 
+@runs_jobs
 def test_list_query_counts_do_not_grow_with_page_size(mill, planner, django_capture_on_commit_callbacks):
     run = start_run(planner, django_capture_on_commit_callbacks)
     for path in ("planned-orders", "exceptions", "capacity", "runs", "machine-groups"):
