@@ -112,6 +112,9 @@ class DefectDetector:
         an extremely randomised tree ensemble (`ml.quality.features`); `cnn` trains the tile CNN described
         above. The epoch, width and learning-rate knobs apply to `cnn` only.
     n_trees: trees of the `features` ensemble.
+    feature_tile: edge of the tiles the `features` method describes; `None` takes a quarter of the map tile (at least
+        64 pixels) when learning from image labels, so margins and selvage cost less cloth, and the map tile itself
+        when learning from masks. The defect map shows the worst of the small tiles inside each map tile.
     """
 
     def __init__(
@@ -132,6 +135,7 @@ class DefectDetector:
         verbose: int = 1,
         method: str = "features",
         n_trees: int = 300,
+        feature_tile: int | None = None,
     ):
         self.tile_size = tile_size
         self.epochs = epochs
@@ -149,6 +153,7 @@ class DefectDetector:
         self.verbose = verbose
         self.method = method
         self.n_trees = n_trees
+        self.feature_tile = feature_tile
 
     # ------------------------------------------------------------------ parameters (scikit-learn style)
     _PARAM_NAMES = (
@@ -168,6 +173,7 @@ class DefectDetector:
         "verbose",
         "method",
         "n_trees",
+        "feature_tile",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -289,8 +295,15 @@ class DefectDetector:
     def _fit_features(self, images, labels, masks) -> None:
         from ml.quality import features as tf_features
 
+        tile_model = self.decision_unit == "tile" or masks is not None
+        default = self.tile_size_ if tile_model else min(self.tile_size_, max(64, self.tile_size_ // 4))
+        self.feature_tile_ = int(self.feature_tile or default)
+        if tile_model and self.feature_tile_ != self.tile_size_:
+            raise ValueError("with masks the features are taken on the map tiles; leave feature_tile unset")
+        if self.tile_size_ % self.feature_tile_:
+            raise ValueError(f"feature_tile {self.feature_tile_} must divide the tile size {self.tile_size_}")
         described = [self._describe(image) for image in images]
-        if self.decision_unit == "tile" or masks is not None:
+        if tile_model:
             # Tile labels exist: learn tiles directly (the image score is then its worst tile).
             x = np.concatenate([tf_features.tile_vectors(f, u) for f, u in described])
             y = np.concatenate([self._tile_truth(m) for m in masks])
@@ -313,7 +326,7 @@ class DefectDetector:
             raise DatasetError(
                 f"image size {image.shape[1]}×{image.shape[0]} is not a multiple of the {tile}-pixel tile"
             )
-        return tile_features(standardise(image), image, tile)
+        return tile_features(standardise(image), image, self.feature_tile_)
 
     def _fit_cnn(self, images, labels, masks, channels) -> None:
         tf = _tf()
@@ -548,7 +561,9 @@ class DefectDetector:
 
             described = self._describe(image)
             build = tile_vectors if self.unit_model_ == "tile" else tile_vectors_for_image_model
-            return self._positive_proba(build(*described)).reshape(rows, cols)
+            f = self.tile_size_ // self.feature_tile_
+            fine = self._positive_proba(build(*described)).reshape(rows, f, cols, f)
+            return fine.max(axis=(1, 3))
         logits, _ = self._tile_logits(image, self.tile_size_)
         return _sigmoid(logits).reshape(image.shape[0] // self.tile_size_, image.shape[1] // self.tile_size_)
 
@@ -588,6 +603,7 @@ class DefectDetector:
             "grid_shape": list(self.grid_shape_),
             "threshold": self.threshold_,
             "unit_model": getattr(self, "unit_model_", None),
+            "feature_tile": getattr(self, "feature_tile_", None),
             "pooling": {"kind": "log-mean-exp", "r": self.pooling_r, "inference_stride": self.tile_size_ // 2},
             "normalisation": {"kind": "per-scan median / IQR", "clip_sigmas": CLIP_SIGMAS},
             "metrics": self.metrics_,
@@ -615,6 +631,7 @@ class DefectDetector:
 
             detector.forest_ = detector.model_ = joblib.load(directory / FOREST_FILE)
             detector.unit_model_ = metadata.get("unit_model") or "image"
+            detector.feature_tile_ = int(metadata.get("feature_tile") or metadata["tile_size"])
         else:
             detector.model_ = _tf().keras.models.load_model(directory / MODEL_FILE, compile=False)
         detector.tile_size_ = int(metadata["tile_size"])
