@@ -71,10 +71,14 @@ Q2 = D("0.01")
 Q4 = D("0.0001")
 
 # How much stock and how many documents: finished rolls of ~100 m, dye lots of at least MIN_BATCH_M.
-FINISHED_ROLL_M = 110.0
-DYED_ROLL_M = 400.0
-GREIGE_ROLL_M = 450.0
-MIN_BATCH_M = D("600")
+FINISHED_ROLL_M = 250.0
+DYED_ROLL_M = 1200.0
+GREIGE_ROLL_M = 1500.0
+MIN_BATCH_M = D("2000")
+# Line sizes relative to the customer profiles (keeps the number of rolls, and seeding time, in check).
+DEMAND_VOLUME = 0.6
+# Unfulfilled orders are retried for allocation this long after their requested date, then left open.
+RETRY_DAYS = 35
 JOB_WORK_SHARE = 0.3  # share of dye lots sent to the dye house
 LEAD_IN_WEEKS = 6  # purchasing and production start this long before the first order
 COMPLAINT_RATE = 0.03
@@ -137,10 +141,9 @@ class Seeder:
         self.years = years
         self.seed = seed
         self.today = today or timezone.localdate()
-        self.start = self.today - timedelta(days=max(7, round(years * 365.25)))
+        self.start = history_start(years=years, today=self.today)
         self.progress = progress or Progress()
         self.rng = random.Random(f"weft-demo-{seed}")
-        self.demand_rng = random.Random(f"weft-demo-demand-{seed}")
         self.tz = timezone.get_current_timezone()
         self.stats = Stats()
         self.deliveries: list[Delivery] = []
@@ -302,6 +305,10 @@ class Seeder:
                     conversion_cost=D("0.15"),
                     user=u,
                 )
+        # Components with their materials, so planning reads a BOM without a query per component.
+        prefetched = BOM.objects.filter(pk__in=[b.pk for b in self.boms.values()]).select_related("product")
+        by_pk = {b.pk: b for b in prefetched.prefetch_related("components__material")}
+        self.boms = {code: by_pk[b.pk] for code, b in self.boms.items()}
         self.count("boms", len(self.boms))
         self.progress(f"BOMs: {len(self.boms)} (knitting/weaving, dyeing recipes, finishing)")
 
@@ -453,10 +460,7 @@ class Seeder:
 
     # --- the plan ---------------------------------------------------------------------------------
     def plan(self) -> None:
-        promotions = plan_promotions(self.demand_rng, self.start, self.today, [a.code for a in cat.ARTICLES])
-        self.orders = plan_orders(
-            self.demand_rng, cat.CUSTOMERS, self.start, self.today, origin=self.start, promotions=promotions
-        )
+        self.orders, promotions = demand_plan(seed=self.seed, start=self.start, end=self.today)
         self.orders_by_week: dict[date, list] = defaultdict(list)
         for order in self.orders:
             self.orders_by_week[_monday(order.order_date)].append(order)
@@ -519,6 +523,8 @@ class Seeder:
         return {mid: on_hand.get(mid, D(0)) + on_order.get(mid, D(0)) for mid in set(on_hand) | set(on_order)}
 
     def purchase(self, week: date) -> None:
+        if week >= self.start and week.isocalendar().week % 2:
+            return  # purchasing reviews stock every other week
         day = week if week <= self.today else self.today
         need_per_week: dict[str, Decimal] = defaultdict(D)
         horizon = 8
@@ -539,9 +545,9 @@ class Seeder:
             profile = self.rng.choices(options, weights=[1 / (p.price_factor**6) for p in options])[0]
             lead_weeks = math.ceil(profile.lead_days / 7) + 1
             position = positions.get(self.materials[code].pk, D(0))
-            if position >= weekly * (lead_weeks + 2):
+            if position >= weekly * (lead_weeks + 3):
                 continue
-            qty = weekly * (lead_weeks + 5) - position
+            qty = weekly * (lead_weeks + 7) - position
             step = D("100") if self.materials[code].kind == MaterialKind.YARN else D("25")
             qty = max(step, (qty / step).to_integral_value(rounding="ROUND_CEILING") * step)
             by_supplier[profile.code].append({"material": self.materials[code], "qty": qty})
@@ -701,7 +707,7 @@ class Seeder:
         plans = []
         for order in due:
             when = requested[order.pk]
-            if when > horizon:
+            if when > horizon or when < week - timedelta(days=RETRY_DAYS):
                 continue
             ship_day = when - timedelta(days=self.rng.randint(0, 3))
             ship_day = min(max(ship_day, week, order.order_date + timedelta(days=1)), last)
@@ -835,9 +841,10 @@ class Seeder:
                 + avail.get((f.pk, self.fg_qa.pk), D(0))
                 + avail.get((d.pk, self.floor.pk), D(0)) / cat.dyed_per_finished_m(art)
             )
-            need = open_demand.get(f.pk, D(0)) + forecast.get(f.code, D(0)) * D("0.8") - have
+            need = open_demand.get(f.pk, D(0)) - have
             if need > 0:
-                batches.append((art, colour, max(need, MIN_BATCH_M).quantize(D("1"))))
+                batch = need + forecast.get(f.code, D(0)) * D("0.5")
+                batches.append((art, colour, max(batch, MIN_BATCH_M).quantize(D("1"))))
         if not batches:
             return
         # Greige first: knit or weave what the dye lots need, as the yarn in stores allows.
@@ -850,7 +857,7 @@ class Seeder:
             g = self.materials[cat.greige_code(art)]
             short = greige_need[art.code] - avail.get((g.pk, self.stores.pk), D(0))
             if short > 0:
-                self.make_greige(art, short * D("1.15"), days[1], avail)
+                self.make_greige(art, short * D("2.5"), days[1], avail)
         avail = self._available()
         for n, (art, colour, qty) in enumerate(batches):
             self.dye_and_finish(art, colour, qty, days, avail, n)
@@ -1031,7 +1038,7 @@ class Seeder:
         rng = self.rng
         defects_pool = KNIT_DEFECTS if art.family == "knit" else WOVEN_DEFECTS
         # A lot's quality and shade: most lots are clean, some run rough, shade drifts per dye lot.
-        lot_points = rng.lognormvariate(math.log(14), 0.5)
+        lot_points = rng.lognormvariate(math.log(9), 0.55)
         standard = self.standards[colour]
         offset = [rng.gauss(0, 0.45) for _ in range(3)]
         rolls = list(Roll.objects.filter(lot=lot).order_by("id"))
@@ -1130,6 +1137,18 @@ def procurement_on_order() -> dict[int, Decimal]:
         .annotate(q=Sum(F("qty") - F("qty_received")))
         .values_list("material_id", "q")
     )
+
+
+def history_start(*, years: float, today: date) -> date:
+    return today - timedelta(days=max(7, round(years * 365.25)))
+
+
+def demand_plan(*, seed: int, start: date, end: date):
+    """The orders the demo customers place from `start` to `end` (and the promotions behind them)."""
+    rng = random.Random(f"weft-demo-demand-{seed}")
+    promotions = plan_promotions(rng, start, end, [a.code for a in cat.ARTICLES])
+    orders = plan_orders(rng, cat.CUSTOMERS, start, end, origin=start, promotions=promotions, volume=DEMAND_VOLUME)
+    return orders, promotions
 
 
 def mill_counts() -> dict[str, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 
 from .models import CostLayer, StockBalance, StockMove
 
@@ -18,10 +18,18 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=18, decimal_plac
 
 
 def _sum(queryset, field: str):
-    """A correlated SUM(field) over `queryset` (already filtered to the outer balance's key)."""
-    return Coalesce(
-        Subquery(queryset.order_by().values(group=Value(1)).annotate(total=Sum(field)).values("total")[:1]),
-        ZERO,
+    """A correlated SUM(field) over `queryset` (already filtered to the outer balance's key).
+
+    Rounded to the 4 decimal places every summed field has: exact on PostgreSQL, and on SQLite (which
+    sums decimals as floats) it removes the float noise a long ledger accumulates.
+    """
+    return Round(
+        Coalesce(
+            Subquery(queryset.order_by().values(group=Value(1)).annotate(total=Sum(field)).values("total")[:1]),
+            ZERO,
+        ),
+        4,
+        output_field=DecimalField(max_digits=20, decimal_places=4),
     )
 
 

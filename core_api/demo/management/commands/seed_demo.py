@@ -1,3 +1,4 @@
+import argparse
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=float, default=3.0, help="years of history up to today (default 3)")
         parser.add_argument("--seed", type=int, default=42, help="random seed: same seed, same mill (default 42)")
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the database already holds a mill")
-        parser.add_argument("--today", type=date.fromisoformat, default=None, help=argparse_hide())
+        parser.add_argument("--today", type=date.fromisoformat, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         if mill_has_data():
@@ -31,9 +32,3 @@ class Command(BaseCommand):
             raise CommandError("--years must be above 0 and at most 10.")
         counts = seed_demo(years=years, seed=options["seed"], today=options["today"], out=self.stderr)
         self.stdout.write("Demo mill seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-
-
-def argparse_hide():
-    import argparse
-
-    return argparse.SUPPRESS
