@@ -62,7 +62,11 @@ class PlannedOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Weft
         services.planned_orders_firm(ids=[order.pk], user=request.user, **data)
         return Response(serializers.PlannedOrderSerializer(selectors.planned_order_list().get(pk=order.pk)).data)
 
-    @extend_schema(request=serializers.BulkFirmSerializer, responses=serializers.PlannedOrderSerializer(many=True))
+    @extend_schema(
+        operation_id="planning_planned_orders_firm_bulk",
+        request=serializers.BulkFirmSerializer,
+        responses=serializers.PlannedOrderSerializer(many=True),
+    )
     @action(detail=False, methods=["post"], url_path="firm", url_name="firm-bulk")
     def firm_bulk(self, request):
         """Firm many at once, all or none; purchases are grouped into one PO per supplier."""
