@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 NPM_STAMP := frontend/node_modules/.installed
 SPA_INDEX := frontend/dist/index.html
 
-.PHONY: help deps run test test-sqlite test-postgres test-frontend lint format bench migrate clean chromium spa
+.PHONY: help deps run test test-sqlite test-postgres test-frontend lint format bench migrate clean chromium spa deploy-tools
 
 help:
 	@echo "make run    set up and run Weft (SQLite, no Redis) with demo data at http://127.0.0.1:8000/"
@@ -39,6 +39,10 @@ $(SPA_INDEX): $(NPM_STAMP) $(shell find frontend/src frontend/index.html fronten
 	cd frontend && npm run build
 
 spa: $(SPA_INDEX)
+
+# docker-compose.yml is validated offline by the docker-compose binary (Debian package); no engine needed.
+deploy-tools:
+	@command -v docker-compose >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
 
 # Browser tests drive Debian's Chromium (no browser downloads).
 chromium:
@@ -71,7 +75,7 @@ format: deps
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: deps lint test-sqlite test-postgres test-frontend
+test: deps lint deploy-tools test-sqlite test-postgres test-frontend
 
 test-sqlite: deps
 	$(PY) -m pytest -n 2 -m "not postgres" -q
