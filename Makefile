@@ -95,7 +95,7 @@ test-frontend: $(NPM_STAMP) chromium deps
 
 bench: deps
 	@mkdir -p benchmarks
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(BENCH)
 
 clean:
 	rm -rf var
