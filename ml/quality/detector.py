@@ -146,7 +146,7 @@ class DefectDetector:
         seed: int = 0,
         verbose: int = 1,
         method: str = "features",
-        n_trees: int = 300,
+        n_trees: int = 500,
         feature_tile: int | None = None,
     ):
         self.tile_size = tile_size

@@ -97,5 +97,5 @@ def make_forest(seed: int, n_trees: int):
     from sklearn.ensemble import ExtraTreesClassifier
 
     return ExtraTreesClassifier(
-        n_estimators=n_trees, min_samples_leaf=2, class_weight="balanced", random_state=seed, n_jobs=1
+        n_estimators=n_trees, min_samples_leaf=1, class_weight="balanced", random_state=seed, n_jobs=1
     )
