@@ -200,7 +200,26 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
-    "ENUM_NAME_OVERRIDES": {},
+    # Several documents have a `status`, `kind` or `stage`: name each choice set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "LocationKindEnum": "inventory.models.LocationKind",
+        "MaterialKindEnum": "inventory.models.MaterialKind",
+        "StockCountStatusEnum": "inventory.models.StockCountStatus",
+        "DefectLabelEnum": "ml_service.models.DefectLabel",
+        "JobKindEnum": "ml_service.models.JobKind",
+        "JobStatusEnum": "ml_service.models.JobStatus",
+        "ProductionStageEnum": "production.models.Stage",
+        "PurchaseOrderStatusEnum": "procurement.models.POStatus",
+        "JobWorkStatusEnum": "production.models.JobWorkStatus",
+        "WorkOrderStatusEnum": "production.models.WorkOrderStatus",
+        "InspectionStageEnum": "quality.models.InspectionStage",
+        "NonConformanceStatusEnum": "quality.models.NonConformanceStatus",
+        "ParameterKindEnum": "quality.models.ParameterKind",
+        "AllocationStatusEnum": "sales.models.AllocationStatus",
+        "FeedbackKindEnum": "sales.models.FeedbackKind",
+        "FeedbackStatusEnum": "sales.models.FeedbackStatus",
+        "SalesOrderStatusEnum": "sales.models.OrderStatus",
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=["http://127.0.0.1:5173", "http://localhost:5173"])
