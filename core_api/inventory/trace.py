@@ -59,6 +59,9 @@ def annotate_lots(lot_ids: Iterable[int]) -> dict[int, dict]:
     merged: dict[int, dict] = {lot_id: {} for lot_id in ids}
     if not ids:
         return merged
+    # The rolls a lot is made of, so a trace down from yarn ends at the rolls a customer can hold.
+    for lot_id, code in Roll.objects.filter(lot_id__in=ids).order_by("code").values_list("lot_id", "code"):
+        merged[lot_id].setdefault("rolls", []).append(code)
     for fn in list(_annotators):
         for lot_id, info in (fn(ids) or {}).items():
             if int(lot_id) in merged and info:

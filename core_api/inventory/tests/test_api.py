@@ -320,7 +320,8 @@ def test_trace_downstream_with_annotations(client_as, chain):
     finally:
         unregister_annotator(shipments)
     [child] = body["root"]["children"]
-    assert child["lot"]["id"] == f.pk and child["info"] == {"customers": ["Acme Apparel"]}
+    assert child["lot"]["id"] == f.pk and child["info"]["customers"] == ["Acme Apparel"]
+    assert child["info"]["rolls"] == sorted([r.code, piece.code])  # the fabric lot's own rolls
     assert client_as("viewer").get(f"{BASE}/lots/{y.pk}/trace/?direction=sideways").status_code == 400
 
 

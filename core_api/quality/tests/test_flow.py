@@ -209,4 +209,6 @@ def test_yarn_to_graded_finished_roll_and_back(client_as):
     assert dye_lot.code in lots_in(up)
     down = ok(viewer.get(f"/api/v1/inventory/lots/{yarn_lot.pk}/trace/", {"direction": "downstream"}))
     assert roll.lot.code in lots_in(down)
+    finished_node = next(n for n in walk(down) if n["lot"]["code"] == roll.lot.code)
+    assert roll.code in finished_node["info"]["rolls"]
     assert down["root"]["children"][0]["info"]["produced_by"]["number"] == knit["number"]
