@@ -6,7 +6,7 @@ recall chosen on held-out validation images):
 - `method="features"` (default): multi-scale anomaly statistics of each tile (block means against their local
   background, row/column profiles, spread; `ml.quality.features`) and an extremely randomised tree ensemble
   trained on image labels (or on tile labels where masks exist). On AITEX fabrics 02/03 this reaches about
-  0.93 image AUROC over five image splits with seconds of CPU time per split; see
+  0.945 image AUROC over five image splits with seconds of CPU time per split; see
   `benchmarks/results/defect_aitex.json`.
 - `method="cnn"`: the tile CNN below. Trained from scratch on a few dozen scans it learned the exposure
   difference between fabrics before the defects and stayed far below the features scorer on AITEX (0.62-0.75
