@@ -8,6 +8,8 @@ PY := $(CURDIR)/$(VENV)/bin/python
 MANAGE := cd core_api && $(PY) manage.py
 PIP_STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/weft
+# Years of demo-mill history `make run` seeds on its first start (`make run DEMO_YEARS=3` for the full mill).
+DEMO_YEARS ?= 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
@@ -54,7 +56,7 @@ migrate: deps
 	$(MANAGE) ensure_demo_users
 
 run: spa migrate
-	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) seed_demo --if-empty --years $(DEMO_YEARS)
 	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) bootstrap_models
 	@echo ""
