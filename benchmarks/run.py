@@ -24,6 +24,7 @@ BENCHMARKS = {
     "supplier_selection": "benchmarks.supplier_selection",
     "defect_aitex": "benchmarks.defect_aitex",
     "planning_run": "benchmarks.planning_run",
+    "batch_forecast": "benchmarks.batch_forecast",
     "workbench_pages": "benchmarks.workbench_pages",
 }
 

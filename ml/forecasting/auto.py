@@ -10,6 +10,7 @@ over a short list are sturdier than weights fitted to a few noisy windows.
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,11 @@ from ml.forecasting.base import Forecaster, Intervals
 from ml.forecasting.registry import model_class
 from ml.forecasting.seasonality import SeasonalAdjustment
 from ml.forecasting.statistical import StatsforecastForecaster, predict_adjusted, stack_forecasts
+from ml.data import DataError
 from ml.metrics import smape
+
+# What statsforecast raises when a series is too short for a model's parameters ("tiny datasets").
+UNFITTABLE = (NotImplementedError, ValueError, ZeroDivisionError, np.linalg.LinAlgError)
 
 DEFAULT_CANDIDATES = ("ses", "holt", "damped", "theta", "ces")
 
@@ -127,15 +132,32 @@ class Auto(Forecaster):
             history, actual = self._recent(y[:origin]), y[origin : origin + self.horizon]
             forecasts = []
             for name in names:
-                model, adjustment = self._fitted(history, members[name])
-                forecasts.append(predict_adjusted(model, adjustment, self.horizon, ())[0])
+                try:
+                    model, adjustment = self._fitted(history, members[name])
+                    forecasts.append(predict_adjusted(model, adjustment, self.horizon, ())[0])
+                except UNFITTABLE:  # too few values for this model's parameters: it sits this window out
+                    forecasts.append(np.full(self.horizon, np.nan))
             scores.append(_window_scores(actual, np.stack(forecasts), history))
-        # Too short to backtest: every candidate counts the same.
-        mean_scores = np.mean(scores, axis=0) if scores else np.ones(len(names))
-        order = np.argsort(mean_scores, kind="stable")[: max(1, self.combine)]
-        chosen = [names[i] for i in order]
+        # Too short to backtest: every candidate counts the same; one that never fitted counts last.
+        if scores:
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean_scores = np.nanmean(np.stack(scores), axis=0)
+            mean_scores = np.where(np.isfinite(mean_scores), mean_scores, np.inf)
+        else:
+            mean_scores = np.ones(len(names))
         recent = self._recent(y)
-        fitted = [self._fitted(recent, members[name]) for name in chosen]
+        chosen, fitted = [], []
+        for i in np.argsort(mean_scores, kind="stable"):
+            try:
+                fitted.append(self._fitted(recent, members[names[i]]))
+            except UNFITTABLE:
+                continue
+            chosen.append(names[i])
+            if len(chosen) == max(1, self.combine):
+                break
+        if not chosen:
+            raise DataError(f"no candidate model can be fitted on a series of {len(recent)} values")
         return _SeriesPlan(chosen, [model for model, _ in fitted], [adj for _, adj in fitted], mean_scores)
 
     def _predict(self, h: int, levels: tuple[int, ...]) -> tuple[np.ndarray, Intervals]:

@@ -229,3 +229,20 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, split_files, case):
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err
     assert expected in lines[0]
+
+
+def test_auto_copes_with_twenty_weeks_of_intermittent_history():
+    """A 13-week backtest on 20 weeks leaves 7 values: too few for some candidates' parameters
+    ("tiny datasets"); those sit the window out and auto still answers for every series."""
+    rng = np.random.default_rng(0)
+    weeks = 20
+    intermittent = rng.poisson(3, weeks) * rng.integers(0, 2, weeks) * 40.0
+    frame = pd.DataFrame(
+        {
+            "unique_id": np.repeat(["a", "b"], weeks),
+            "ds": np.tile(pd.date_range("2025-01-06", periods=weeks, freq="W-MON"), 2),
+            "y": np.concatenate([intermittent, 100 + rng.normal(0, 10, weeks)]),
+        }
+    )
+    predicted = make_forecaster("auto", season=52, horizon=13).fit(frame).predict(13)
+    assert len(predicted) == 26 and predicted["auto"].notna().all() and (predicted["auto"] >= 0).all()
