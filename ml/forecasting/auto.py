@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 
+from ml.data import DataError
 from ml.forecasting.base import Forecaster, Intervals
 from ml.forecasting.registry import model_class
 from ml.forecasting.seasonality import SeasonalAdjustment
 from ml.forecasting.statistical import StatsforecastForecaster, predict_adjusted, stack_forecasts
-from ml.data import DataError
 from ml.metrics import smape
 
 # What statsforecast raises when a series is too short for a model's parameters ("tiny datasets").
