@@ -83,9 +83,11 @@ def main() -> None:
         stack.manage("seed_demo", "--years", str(args.years), timeout=1800)
         seeded = time.perf_counter() - started
         stack.start_worker()
-        jobs = {
-            f"{kind}:{params.get('model', '')}": run_job(stack, kind, params)["status"] for kind, params in FIRST_JOBS
-        }
+        jobs = {}
+        for kind, params in FIRST_JOBS:
+            outcome = run_job(stack, kind, params)
+            name = f"{kind}:{params['model']}" if "model" in params else kind
+            jobs[name] = {"status": outcome["status"], "error": outcome.get("error") or None}
         os.environ["WEFT_API_URL"] = stack.base_url
         auth = api.login("planner", PASSWORD, stack.base_url)
         pages = {}

@@ -152,10 +152,19 @@ def render() -> None:
     if not catalogue:
         st.info("There are no materials yet.")
         return
+    # Articles that sell first: their demand history answers the what-if without typing demand in.
+    catalogue = sorted(catalogue, key=lambda m: (m["kind"] not in ("finished", "garment"), m["code"]))
     material = st.selectbox("Material", catalogue, format_func=ui.material_label, key="material")
     params = _inputs(material)
-    with api.shown_errors("What-if refused"):
+    try:
         answer = what_if(c, params)
+    except api.ApiError as exc:
+        if exc.code != "no_history":
+            with api.shown_errors("What-if refused"):
+                raise
+        st.warning(f"{exc.message.capitalize()}: switch on “Set demand myself” and enter it.")
+        st.stop()
+    with api.shown_errors("Could not load the reorder rule"):
         rules = api.cached_list(c, RULES, {"material": material["id"]})
     rule = next((r for r in rules if r.get("is_active", True)), None)
 

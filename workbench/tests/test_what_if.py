@@ -84,3 +84,26 @@ def test_roles_that_may_not_plan_see_no_apply_button(stack):
     assert not at.error
     assert "Apply as rule" not in [b.label for b in at.button]
     assert "Only planners and admins change reorder rules." in [c.value for c in at.caption]
+
+
+def test_a_material_without_demand_asks_for_it(stack, mill):
+    at = open_page(stack, "planner", "pages/what_if.py")
+    greige = api_get(stack, "/api/v1/inventory/materials/", code="GRG-SJ")["results"][0]
+    at.selectbox(key="material").set_value(greige)
+    at.run()
+    assert not at.error and not at.metric
+    assert at.warning[0].value.endswith("switch on “Set demand myself” and enter it.")
+    at.toggle(key="own_demand").set_value(True)
+    at.run()
+    params = {
+        "material": greige["id"],
+        "service_level": 0.95,
+        "lead_time_mean": 2.0,
+        "lead_time_std": 0.5,
+        "ordering_cost": 50.0,
+        "holding_cost": 0.2,
+        "demand_mean": 100.0,
+        "demand_std": 20.0,
+    }
+    expected = answer(stack, params)
+    assert metrics(at)["Reorder point"] == ui.qty(expected["reorder_point"])
