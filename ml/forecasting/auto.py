@@ -24,8 +24,10 @@ from ml.forecasting.seasonality import SeasonalAdjustment
 from ml.forecasting.statistical import StatsforecastForecaster, predict_adjusted, stack_forecasts
 from ml.metrics import smape
 
-# What statsforecast raises when a series is too short for a model's parameters ("tiny datasets").
-UNFITTABLE = (NotImplementedError, ValueError, ZeroDivisionError, np.linalg.LinAlgError)
+# statsforecast signals a series too short or too flat for a model in several ways ("tiny datasets"
+# as NotImplementedError, "no model able to be fitted" as a bare Exception): any failure of one
+# candidate only takes that candidate out; `_plan` raises DataError when none can be fitted.
+UNFITTABLE = (Exception,)
 
 DEFAULT_CANDIDATES = ("ses", "holt", "damped", "theta", "ces")
 
