@@ -195,7 +195,10 @@ def _finish(job_id: int, claim: uuid.UUID, **fields) -> bool:
 
 def execute_job(job_id: int, *, worker: str = "") -> str:
     """Run one job if this caller can claim it. Returns what happened (for logs and tests)."""
-    close_old_connections()
+    if not connection.in_atomic_block:
+        # A worker between tasks drops a connection the server closed; inside a caller's
+        # transaction (eager runs, tests) the connection must be left alone.
+        close_old_connections()
     claim = _claim(job_id, worker)
     if claim is None:
         return "skipped"
