@@ -316,22 +316,32 @@ def _fit_predict(config: dict, history: pd.DataFrame, horizon: int) -> pd.DataFr
     from ml.forecasting.registry import make_forecaster
 
     season = int(config["season"])
-    long_enough = history.groupby("unique_id")["y"].transform("size") >= 2
-    history = history[long_enough]
     model = make_forecaster(config["algorithm"], season=season, horizon=horizon, seed=int(config["seed"]))
-    predicted = model.fit(history).predict(horizon, level=LEVELS)
-    alias = model.alias
-    out = pd.DataFrame(
-        {
-            "unique_id": predicted["unique_id"],
-            "ds": pd.to_datetime(predicted["ds"]),
-            "yhat": predicted[alias].clip(lower=0),
-        }
-    )
-    for level in LEVELS:
-        out[f"lo{level}"] = predicted[f"{alias}-lo-{level}"].clip(lower=0)
-        out[f"hi{level}"] = predicted[f"{alias}-hi-{level}"].clip(lower=0)
-    return out
+    lengths = history.groupby("unique_id")["y"].transform("size")
+    # Articles with less history than the model needs (a seasonal naive needs a full season) get the
+    # naive forecast instead of being dropped: every article asked for is answered.
+    parts = [(model, history[lengths >= model.min_length()])]
+    short = history[lengths < model.min_length()]
+    if not short.empty:
+        parts.append((make_forecaster("naive", season=season, horizon=horizon, seed=int(config["seed"])), short))
+    frames = []
+    for forecaster, frame in parts:
+        if frame.empty:
+            continue
+        predicted = forecaster.fit(frame).predict(horizon, level=LEVELS)
+        alias = forecaster.alias
+        out = pd.DataFrame(
+            {
+                "unique_id": predicted["unique_id"],
+                "ds": pd.to_datetime(predicted["ds"]),
+                "yhat": predicted[alias].clip(lower=0),
+            }
+        )
+        for level in LEVELS:
+            out[f"lo{level}"] = predicted[f"{alias}-lo-{level}"].clip(lower=0)
+            out[f"hi{level}"] = predicted[f"{alias}-hi-{level}"].clip(lower=0)
+        frames.append(out)
+    return pd.concat(frames, ignore_index=True)
 
 
 @trainer(

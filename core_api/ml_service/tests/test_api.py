@@ -210,3 +210,40 @@ def test_instant_what_if_answers_and_moves_with_service_level(demand, planner):
     assert len(curve) >= 4 and curve[-1]["fill_rate"] >= curve[0]["fill_rate"]
     refused = planner.post("/api/v1/ml/what-if/", {"params": {**params, "service_level": 0}}, format="json")
     assert refused.status_code == 400 and "params.service_level" in refused.json()["error"]["fields"]
+
+
+def test_articles_shorter_than_a_season_still_get_a_forecast(demand, planner, django_capture_on_commit_callbacks):
+    """A seasonal naive needs 52 weeks; an article launched 20 weeks ago is forecast naively, not dropped."""
+    from datetime import timedelta
+
+    from inventory.models import Material
+    from sales import services as sales
+    from sales.tests.factories import CustomerFactory
+
+    from .conftest import START, WEEKS
+
+    new = Material.objects.create(code="FIN-NEW", name="New jersey", kind="finished", gsm=180, width_cm=160)
+    customer = CustomerFactory()
+    for week in range(WEEKS - 20, WEEKS):
+        order = sales.sales_order_create(
+            customer=customer,
+            order_date=START + timedelta(weeks=week),
+            lines=[
+                {
+                    "material": new,
+                    "qty": Decimal("30"),
+                    "unit_price": Decimal("5"),
+                    "requested_date": START + timedelta(weeks=week, days=7),
+                }
+            ],
+        )
+        sales.sales_order_confirm(order=order)
+    trained = train(planner, django_capture_on_commit_callbacks, "snaive")
+    assert trained["result"]["metrics"]["series"] == 2  # the backtest keeps articles with enough history
+    response = submit(
+        planner, "forecast", {"materials": [demand[0].pk, new.pk], "horizon": 4}, django_capture_on_commit_callbacks
+    )
+    job = planner.get(f"{JOBS}{response.json()['id']}/").json()
+    assert job["status"] == "succeeded", job["error"]
+    rows = Forecast.objects.filter(material=new)
+    assert rows.count() == 4 and all(r.yhat == Decimal("30") for r in rows)
