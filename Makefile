@@ -32,8 +32,10 @@ $(PIP_STAMP): requirements/*.txt
 
 deps: $(PIP_STAMP)
 
+# `npm install --no-save` installs exactly what the lock file pins without rewriting it. (`npm ci`
+# refuses this lock: the registry mirror here does not list rollup's other-platform optional builds.)
 $(NPM_STAMP): frontend/package.json frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund
+	cd frontend && npm install --no-save --no-audit --no-fund
 	@touch $@
 
 # The SPA is rebuilt when its sources change; Django serves frontend/dist (so build before collectstatic).
