@@ -31,6 +31,26 @@ def has_role(user, *roles: str) -> bool:
     return ADMIN in held or bool(held.intersection(roles))
 
 
+def permitted_routes(user) -> dict[str, list[str]]:
+    """Every route (URL name) of the permission table with the methods this user may call on it.
+
+    Derived from the one table, so a client deciding which actions to offer agrees with the API.
+    """
+    from config.permissions import PERMISSIONS
+
+    signed_in = bool(user and user.is_authenticated)
+    out: dict[str, list[str]] = {}
+    for url_name, methods in PERMISSIONS.items():
+        allowed = sorted(
+            method
+            for method, rule in methods.items()
+            if rule is ANYONE or (signed_in and (rule is AUTHENTICATED or has_role(user, *rule)))
+        )
+        if allowed:
+            out[url_name] = allowed
+    return out
+
+
 class RoleTablePermission(BasePermission):
     message = "Your role may not do this."
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.permissions import permitted_routes
 from core.serializers import StrictModelSerializer, StrictSerializer
 
 from .models import User
@@ -23,6 +24,19 @@ class UserSerializer(serializers.ModelSerializer):
             "last_login",
         ]
         read_only_fields = fields
+
+
+class MeSerializer(UserSerializer):
+    """The signed-in user, with what the permission table lets them call (route name → methods)."""
+
+    permissions = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "permissions"]
+        read_only_fields = fields
+
+    def get_permissions(self, user) -> dict[str, list[str]]:
+        return permitted_routes(user)
 
 
 class UserCreateSerializer(StrictSerializer):

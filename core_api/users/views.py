@@ -14,7 +14,7 @@ from core.views import WeftAPIMixin, WeftAPIView, WeftGenericViewSet
 
 from . import services
 from .models import User
-from .serializers import LogoutSerializer, UserCreateSerializer, UserSerializer, UserUpdateSerializer
+from .serializers import LogoutSerializer, MeSerializer, UserCreateSerializer, UserSerializer, UserUpdateSerializer
 
 
 def _failure_key(username: str) -> str:
@@ -63,9 +63,9 @@ class LogoutView(WeftAPIView):
 
 
 class MeView(WeftAPIView):
-    @extend_schema(responses=UserSerializer)
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
-        return Response(UserSerializer(request.user).data)
+        return Response(MeSerializer(request.user).data)
 
 
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
