@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core.views import HealthView
+from core.views import BenchConstantView, HealthView
 
 handler400 = "core.errors.handler400"
 handler403 = "core.errors.handler403"
@@ -37,3 +38,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     re_path(r"^(?!api/|admin/|static/|media/).*$", spa_index, name="spa"),
 ]
+
+if settings.WEFT_BENCH_ENDPOINTS:
+    # Benchmarks only (never in a normal deployment): no auth, no database, not even a transaction.
+    urlpatterns.insert(
+        0,
+        path(
+            "api/bench/constant/",
+            transaction.non_atomic_requests(BenchConstantView.as_view()),
+            name="bench-constant",
+        ),
+    )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -126,6 +127,18 @@ class WeftReadOnlyViewSet(WeftAPIMixin, viewsets.ReadOnlyModelViewSet):
 
 class WeftModelViewSet(WeftAPIMixin, viewsets.ModelViewSet):
     pass
+
+
+class BenchConstantView(APIView):
+    """A constant JSON answer with no authentication and no database: the framework's ceiling that
+    `benchmarks.api_load` measures real endpoints against. Mounted only with WEFT_BENCH_ENDPOINTS on."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return Response({"status": "ok", "items": [1, 2, 3]})
 
 
 class HealthView(WeftAPIView):

@@ -160,6 +160,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = WEFT_MAX_BODY_BYTES
 # Failed logins per username per minute before the next one gets 429.
 WEFT_LOGIN_FAILURES_ALLOWED = 5
 WEFT_LOGIN_FAILURE_WINDOW_S = 60
+# Benchmarks only (`benchmarks.api_load`): mount a constant-JSON endpoint with no auth and no database
+# at /api/bench/constant/ as the framework's ceiling. Off in every normal deployment.
+WEFT_BENCH_ENDPOINTS = env.bool("WEFT_BENCH_ENDPOINTS", default=False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
