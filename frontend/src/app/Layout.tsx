@@ -11,7 +11,7 @@ export function Layout() {
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const sections = navFor(me?.roles ?? []);
+  const sections = navFor(me?.roles ?? [], me?.permissions);
 
   const signOut = async () => {
     await logout();

@@ -1,10 +1,12 @@
-import type { Role } from "@/lib/roles";
+import { can, type Action, type Permissions, type Role } from "@/lib/roles";
 
 export interface NavItem {
   to: string;
   label: string;
   /** Roles for whom the entry is shown; admin, planner and viewer see every entry. */
   roles?: readonly Role[];
+  /** Shown only when the API's permissions allow this action (pages that only write). */
+  action?: Action;
 }
 export interface NavSection {
   label: string;
@@ -33,7 +35,8 @@ export const NAV: NavSection[] = [
       { to: "/inventory/lots", label: "Lots" },
       { to: "/inventory/rolls", label: "Rolls" },
       { to: "/inventory/balances", label: "Balances" },
-      { to: "/inventory/operations", label: "Transfers & adjustments", roles: ["storekeeper"] },
+      { to: "/inventory/operations", label: "Transfers & adjustments", roles: ["storekeeper"], action: "stock.operate" },
+      { to: "/inventory/counts", label: "Stock counts", roles: ["storekeeper"] },
       { to: "/inventory/reorder", label: "Reorder suggestions", roles: ["storekeeper", "purchaser", "purchase_manager"] },
     ],
   },
@@ -52,6 +55,8 @@ export const NAV: NavSection[] = [
     items: [
       { to: "/quality/inspections", label: "Inspections" },
       { to: "/quality/non-conformances", label: "Non-conformances", roles: ["quality"] },
+      { to: "/quality/shade", label: "Shade", roles: ["quality"] },
+      { to: "/quality/scans", label: "Defect scans", roles: ["quality"] },
     ],
   },
   {
@@ -65,14 +70,23 @@ export const NAV: NavSection[] = [
       { to: "/sales/feedback", label: "Feedback" },
     ],
   },
+  {
+    label: "Planning",
+    roles: ["production", "purchaser", "purchase_manager"],
+    items: [{ to: "/planning", label: "Planned orders", action: "planning.read" }],
+  },
 ];
 
 const allowed = (userRoles: readonly string[], roles?: readonly Role[]) =>
   !roles || userRoles.some((r) => EVERYONE_SEES.includes(r) || (roles as readonly string[]).includes(r));
 
-/** The navigation a user with these roles sees. */
-export function navFor(userRoles: readonly string[]): NavSection[] {
+/**
+ * The navigation a user sees: sections and entries relevant to their roles (admin, planner and
+ * viewer see all), and of those only the ones the API's permissions let them use.
+ */
+export function navFor(userRoles: readonly string[], permissions: Permissions | undefined): NavSection[] {
+  const usable = (i: NavItem) => allowed(userRoles, i.roles) && (!i.action || can(permissions, i.action));
   return NAV.filter((s) => allowed(userRoles, s.roles))
-    .map((s) => ({ ...s, items: s.items.filter((i) => allowed(userRoles, i.roles)) }))
+    .map((s) => ({ ...s, items: s.items.filter(usable) }))
     .filter((s) => s.items.length > 0);
 }

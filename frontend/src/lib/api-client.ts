@@ -11,17 +11,26 @@ export interface RequestOptions {
   json?: unknown;
   /** `true` sends a fresh uuid; a string sends that key (so a retried submit reuses it). */
   idempotencyKey?: string | true;
-  /** The document version being edited (sent as If-Match: "<version>"). */
+  /** The document version being edited (sent as If-Match: "<version>"), or the ETag the API sent. */
   ifMatch?: number | string;
   /** false for the token endpoints themselves. */
   auth?: boolean;
   signal?: AbortSignal;
+  /** "blob" for files (PDFs): the body is returned as a Blob instead of parsed JSON. */
+  responseType?: "json" | "blob";
 }
 
 export interface ApiResponse<T> {
   data: T;
   status: number;
   etag: string | null;
+  filename?: string;
+}
+
+function filenameOf(response: Response): string | undefined {
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const match = disposition.match(/filename\*?=(?:UTF-8'')?"?([^";]+)"?/i);
+  return match ? decodeURIComponent(match[1]) : undefined;
 }
 
 export const API_BASE = "/api/v1";
@@ -87,11 +96,15 @@ export function refreshAccessToken(): Promise<string | null> {
 }
 
 async function send(path: string, options: RequestOptions, accessToken: string | null, idemKey?: string) {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: options.responseType === "blob" ? "*/*" : "application/json" };
   if (options.json !== undefined) headers["Content-Type"] = "application/json";
   if (accessToken && options.auth !== false) headers.Authorization = `Bearer ${accessToken}`;
   if (idemKey) headers["Idempotency-Key"] = idemKey;
-  if (options.ifMatch !== undefined && options.ifMatch !== null) headers["If-Match"] = `"${options.ifMatch}"`;
+  if (options.ifMatch !== undefined && options.ifMatch !== null) {
+    // An ETag from the API ("3" or W/"3") is sent as it came; a bare version gets quoted.
+    const tag = String(options.ifMatch);
+    headers["If-Match"] = tag.startsWith('"') || tag.startsWith("W/") ? tag : `"${tag}"`;
+  }
   try {
     return await fetch(absolute(buildUrl(path, options.params)), {
       method: options.method ?? "GET",
@@ -142,6 +155,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     }
   }
 
+  if (response.ok && options.responseType === "blob") {
+    return { data: (await response.blob()) as T, status: response.status, etag: response.headers.get("ETag"), filename: filenameOf(response) };
+  }
   const body = await readBody(response);
   if (!response.ok) throw ApiError.fromBody(response.status, body);
   return { data: body as T, status: response.status, etag: response.headers.get("ETag") };
@@ -159,3 +175,25 @@ export const api = {
   delete: <T>(path: string, options: Omit<RequestOptions, "method"> = {}) =>
     apiRequest<T>(path, { ...options, method: "DELETE" }).then((r) => r.data),
 };
+
+/**
+ * Fetch a file (a PDF) through the client, so it carries the bearer token and survives a token
+ * refresh like any call, then hand it to the browser as a download. Failures throw ApiError.
+ */
+export async function downloadFile(path: string, fallbackName: string): Promise<string> {
+  const response = await apiRequest<Blob>(path, { responseType: "blob" });
+  const name = response.filename ?? fallbackName;
+  const url = URL.createObjectURL(response.data);
+  try {
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    link.rel = "noopener";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+  return name;
+}

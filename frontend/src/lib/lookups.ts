@@ -56,3 +56,27 @@ export const useCustomers = () => useQuery(lookupQueryOptions<PartyRef>("custome
 
 export const asOptions = (rows: { id: number; code?: string; name?: string }[] | undefined) =>
   (rows ?? []).map((r) => ({ value: r.id, label: [r.code, r.name].filter(Boolean).join(" · ") || `#${r.id}` }));
+
+/** Lots of one material (for issuing and counting), with what is on hand. */
+export interface LotRef {
+  id: number;
+  code: string;
+  material: number;
+  material_code?: string;
+  unit?: string;
+  dye_lot?: string;
+  qc_status: string;
+  on_hand?: string | null;
+}
+export const lotsOfQueryOptions = (filters: Record<string, string>) =>
+  queryOptions({
+    queryKey: ["/inventory/lots/", "lookup", filters],
+    queryFn: ({ signal }) => api.get<Paginated<LotRef>>("/inventory/lots/", { page_size: 200, ordering: "code", ...filters }, signal).then((p) => p.results),
+    staleTime: 30_000,
+  });
+export const useLotsOf = (filters: Record<string, string>, enabled = true) => useQuery({ ...lotsOfQueryOptions(filters), enabled });
+export const lotOptions = (rows: LotRef[] | undefined) =>
+  (rows ?? []).map((l) => ({
+    value: l.id,
+    label: `${l.code}${l.material_code ? ` · ${l.material_code}` : ""}${l.dye_lot ? ` · ${l.dye_lot}` : ""} (${l.qc_status}${l.on_hand != null ? `, ${Number(l.on_hand)} ${l.unit ?? ""} on hand` : ""})`,
+  }));

@@ -20,7 +20,10 @@ export function createQueryClient() {
     }),
     mutationCache: new MutationCache({
       onError: (error, _vars, _ctx, mutation) => {
-        if (!mutation.meta?.silent) notify.error(errorMessage(error));
+        if (mutation.meta?.silent) return;
+        // A stale If-Match: say plainly what happened and what to do.
+        if (error instanceof ApiError && error.status === 412) notify.error(`Changed by someone else since you opened it — reload. ${error.message}`);
+        else notify.error(errorMessage(error));
       },
       onSuccess: (_data, _vars, _ctx, mutation) => {
         if (mutation.meta?.success) notify.success(mutation.meta.success);

@@ -35,6 +35,26 @@ export const createDocument = <T>(path: string, body: unknown, idempotencyKey: s
 export const updateDocument = <T>(path: string, doc: Versioned, body: unknown) =>
   apiRequest<T>(`${path}${doc.id}/`, { method: "PATCH", json: body, ifMatch: doc.version }).then((r) => r.data);
 
+/** A document read for editing, with the ETag the API sent for it (its version). */
+export interface Editable<T> {
+  doc: T;
+  etag: string | null;
+}
+
+export function editableQueryOptions<T extends Versioned>(path: string, id: string | number | undefined) {
+  return queryOptions({
+    queryKey: [path, "edit", String(id)],
+    queryFn: ({ signal }) =>
+      apiRequest<T>(`${path}${id}/`, { signal }).then((r): Editable<T> => ({ doc: r.data, etag: r.etag ?? (r.data.version !== undefined ? `"${r.data.version}"` : null) })),
+    enabled: id !== undefined && id !== "",
+    staleTime: 0,
+  });
+}
+
+/** PATCH guarded by the ETag of the copy being edited: someone else's change in between → 412. */
+export const patchWithEtag = <T>(path: string, id: number, etag: string | null, body: unknown) =>
+  apiRequest<T>(`${path}${id}/`, { method: "PATCH", json: body, ifMatch: etag ?? undefined }).then((r) => r.data);
+
 /** A workflow transition (…/{id}/approve/): idempotent and guarded by the version shown. */
 export const postTransition = <T>(path: string, doc: Versioned, action: string, body: unknown = {}) =>
   api.post<T>(`${path}${doc.id}/${action}/`, body, { idempotencyKey: true, ifMatch: doc.version });

@@ -1,3 +1,14 @@
+export interface BomComponent {
+  id: number;
+  material: number;
+  material_code?: string;
+  unit?: string;
+  qty_per_unit: string;
+  basis: string;
+  loss_pct: string;
+  sequence?: number;
+}
+
 export interface Bom {
   id: number;
   version: number;
@@ -9,7 +20,16 @@ export interface Bom {
   stage: string;
   conversion_cost: string;
   is_active: boolean;
-  components: { id: number; material: number; material_code?: string; qty_per_unit: string; basis: string; loss_pct: string }[];
+  notes?: string;
+  components: BomComponent[];
+}
+
+export interface StatusLogEntry {
+  from_status: string;
+  to_status: string;
+  user: string | null;
+  note: string;
+  at: string;
 }
 
 export interface WorkOrder {
@@ -25,6 +45,9 @@ export interface WorkOrder {
   status: string;
   planned_qty: string;
   output_qty: string;
+  source_location?: number;
+  output_location?: number;
+  issue_tolerance_pct?: string;
   dye_lot: string;
   input_kg: string;
   output_kg: string;
@@ -35,14 +58,50 @@ export interface WorkOrder {
   notes: string;
 }
 
+export interface WorkOrderDetail extends WorkOrder {
+  reservations: { id: number; lot: number; lot_code: string; roll: number | null; roll_code: string | null; location: number; qty: string; open_qty: string }[];
+  inputs: { id: number; lot: number; lot_code: string; material: number; roll: number | null; roll_code: string | null; location: number; qty: string; kg: string | null; value: string; created_at: string }[];
+  outputs: {
+    id: number;
+    lot: number;
+    lot_code: string;
+    dye_lot: string;
+    qc_status: string;
+    rolls: { id: number; code: string; length_m: string }[];
+    qty: string;
+    kg: string | null;
+    process_loss_pct: string | null;
+    value: string;
+    created_at: string;
+  }[];
+  log: StatusLogEntry[];
+}
+
 export interface JobWork {
   id: number;
   version: number;
   number: string;
+  partner_location?: number;
   partner: string;
+  output_material?: number;
   output_material_code: string;
   stage: string;
   fee_per_kg: string;
   status: string;
-  reconciliation: Record<string, unknown> | null;
+  notes?: string;
+  reconciliation: {
+    qty?: Record<string, string>;
+    kg?: Record<string, string>;
+    shrinkage_pct?: string | null;
+    mass_loss_pct?: string | null;
+    balanced?: boolean;
+  } | null;
 }
+
+export interface JobWorkDetail extends JobWork {
+  issues: { id: number; lot: number; lot_code: string; roll: number | null; roll_code: string | null; from_location: number; qty: string; kg: string | null; consumed_qty: string; returned_qty: string }[];
+  outputs: WorkOrderDetail["outputs"];
+  log: StatusLogEntry[];
+}
+
+export const STAGES = ["knitting", "weaving", "dyeing", "finishing", "cutting", "sewing"] as const;

@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "../api-client";
-import { can, type Action } from "../roles";
+import { can, type Action, type Permissions } from "../roles";
 import { useAuthStore } from "../auth-store";
 
 export interface Me {
@@ -12,6 +12,8 @@ export interface Me {
   last_name: string;
   is_active: boolean;
   roles: string[];
+  /** API route name → methods the permission table lets this user call. */
+  permissions: Permissions;
   last_login: string | null;
 }
 
@@ -28,5 +30,5 @@ export function useMe() {
 /** Whether the signed-in user's roles allow an action (false while loading). */
 export function useCan(action: Action): boolean {
   const { data } = useMe();
-  return can(data?.roles, action);
+  return can(data?.permissions, action);
 }

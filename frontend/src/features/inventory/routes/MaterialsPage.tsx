@@ -120,7 +120,7 @@ export function MaterialsPage() {
       <PageHeader
         title="Materials"
         actions={
-          <Can action="material.edit">
+          <Can action="material.create">
             {!adding && (
               <button type="button" onClick={() => setAdding(true)}>
                 New material

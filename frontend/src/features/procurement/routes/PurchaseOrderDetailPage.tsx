@@ -20,7 +20,7 @@ export function PurchaseOrderDetailPage() {
   const order = usePurchaseOrder(id);
   const transition = usePurchaseOrderTransition();
   const { data: me } = useMe();
-  const roles = me?.roles;
+  const perms = me?.permissions;
   return (
     <QueryState query={order}>
       {(po) => (
@@ -43,13 +43,13 @@ export function PurchaseOrderDetailPage() {
                     )
                   }
                   transitions={[
-                    { action: "submit", label: "Submit", visible: po.status === "draft" && can(roles, "po.submit") },
-                    { action: "approve", label: "Approve", visible: po.status === "submitted" && can(roles, "po.approve") },
-                    { action: "close", label: "Close", variant: "secondary", visible: ["partially_received", "received"].includes(po.status) && can(roles, "po.cancel") },
-                    { action: "cancel", label: "Cancel order", variant: "danger", needsNote: true, visible: OPEN.includes(po.status) && can(roles, "po.cancel") },
+                    { action: "submit", label: "Submit", visible: po.status === "draft" && can(perms, "po.submit") },
+                    { action: "approve", label: "Approve", visible: po.status === "submitted" && can(perms, "po.approve") },
+                    { action: "close", label: "Close", variant: "secondary", visible: ["partially_received", "received"].includes(po.status) && can(perms, "po.close") },
+                    { action: "cancel", label: "Cancel order", variant: "danger", needsNote: true, visible: OPEN.includes(po.status) && can(perms, "po.cancel") },
                   ]}
                 />
-                {["approved", "partially_received"].includes(po.status) && can(roles, "receipt.create") && (
+                {["approved", "partially_received"].includes(po.status) && can(perms, "receipt.create") && (
                   <Link className="button" to={`/procurement/receipts/new?purchase_order=${po.id}`}>
                     Receive goods
                   </Link>

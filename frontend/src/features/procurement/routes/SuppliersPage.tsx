@@ -84,7 +84,7 @@ export function SuppliersPage() {
       <PageHeader
         title="Suppliers"
         actions={
-          <Can action="supplier.edit">
+          <Can action="supplier.create">
             {!adding && (
               <button type="button" onClick={() => setAdding(true)}>
                 New supplier

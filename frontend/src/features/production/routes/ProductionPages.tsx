@@ -1,38 +1,16 @@
+import { Link } from "react-router-dom";
 import { DataTable, FilterSelect, type Column } from "@/components/DataTable";
 import { PageHeader, StatusBadge } from "@/components/PageHeader";
-import { useMe } from "@/lib/auth/me";
+import { Can } from "@/lib/auth/Can";
 import { fmtDate, fmtNumber } from "@/lib/format";
-import { can } from "@/lib/roles";
 import { useListState } from "@/lib/use-list-state";
 import { useBoms } from "../api/boms";
 import { useJobWork } from "../api/job-work";
-import { useWorkOrders, useWorkOrderTransition, type WorkOrderAction } from "../api/work-orders";
+import { useWorkOrders } from "../api/work-orders";
 import type { Bom, JobWork, WorkOrder } from "../types";
 
-const NEXT: Record<string, { action: WorkOrderAction; label: string }[]> = {
-  draft: [{ action: "release", label: "Release" }, { action: "cancel", label: "Cancel" }],
-  released: [{ action: "cancel", label: "Cancel" }],
-  in_progress: [{ action: "complete", label: "Complete" }],
-  completed: [{ action: "close", label: "Close" }],
-};
-
-function WorkOrderActions({ order }: { order: WorkOrder }) {
-  const { data: me } = useMe();
-  const transition = useWorkOrderTransition();
-  if (!can(me?.roles, "workorder.operate")) return null;
-  return (
-    <span className="actions">
-      {(NEXT[order.status] ?? []).map((t) => (
-        <button key={t.action} type="button" className="secondary" disabled={transition.isPending} onClick={() => transition.mutate({ order, action: t.action })}>
-          {t.label}
-        </button>
-      ))}
-    </span>
-  );
-}
-
 const woColumns: Column<WorkOrder>[] = [
-  { key: "number", header: "Number", sortKey: "number" },
+  { key: "number", header: "Number", sortKey: "number", render: (w) => <Link to={`/production/work-orders/${w.id}`}>{w.number}</Link> },
   { key: "product_code", header: "Product" },
   { key: "stage", header: "Stage" },
   { key: "status", header: "Status", sortKey: "status", render: (w) => <StatusBadge status={w.status} /> },
@@ -41,7 +19,6 @@ const woColumns: Column<WorkOrder>[] = [
   { key: "process_loss_pct", header: "Loss %", align: "right", render: (w) => fmtNumber(w.process_loss_pct) },
   { key: "dye_lot", header: "Dye lot" },
   { key: "due_date", header: "Due", sortKey: "due_date", render: (w) => fmtDate(w.due_date) },
-  { key: "actions", header: "", render: (w) => <WorkOrderActions order={w} /> },
 ];
 
 export function WorkOrdersPage() {
@@ -49,7 +26,16 @@ export function WorkOrdersPage() {
   const query = useWorkOrders(list.params);
   return (
     <>
-      <PageHeader title="Work orders">
+      <PageHeader
+        title="Work orders"
+        actions={
+          <Can action="workorder.create">
+            <Link className="button" to="/production/work-orders/new">
+              New work order
+            </Link>
+          </Can>
+        }
+      >
         <p className="muted">draft → released → in progress → completed → closed. Issues and outputs post stock with genealogy.</p>
       </PageHeader>
       <DataTable
@@ -71,7 +57,7 @@ export function WorkOrdersPage() {
 }
 
 const bomColumns: Column<Bom>[] = [
-  { key: "code", header: "Code", sortKey: "code" },
+  { key: "code", header: "Code", sortKey: "code", render: (b) => <Link to={`/production/boms/${b.id}`}>{b.code}</Link> },
   { key: "product_code", header: "Product" },
   { key: "stage", header: "Stage", sortKey: "stage" },
   { key: "components", header: "Components", render: (b) => b.components.map((c) => `${c.material_code ?? c.material} ${fmtNumber(c.qty_per_unit, 4)} (+${fmtNumber(c.loss_pct)}% loss)`).join("; ") },
@@ -84,14 +70,23 @@ export function BomsPage() {
   const query = useBoms(list.params);
   return (
     <>
-      <PageHeader title="Bills of materials" />
+      <PageHeader
+        title="Bills of materials"
+        actions={
+          <Can action="bom.create">
+            <Link className="button" to="/production/boms/new">
+              New BOM
+            </Link>
+          </Can>
+        }
+      />
       <DataTable label="BOMs" columns={bomColumns} query={query} state={list} />
     </>
   );
 }
 
 const jwColumns: Column<JobWork>[] = [
-  { key: "number", header: "Number", sortKey: "number" },
+  { key: "number", header: "Number", sortKey: "number", render: (j) => <Link to={`/production/job-work/${j.id}`}>{j.number}</Link> },
   { key: "partner", header: "Dye house" },
   { key: "output_material_code", header: "Output" },
   { key: "stage", header: "Stage" },
@@ -104,7 +99,16 @@ export function JobWorkPage() {
   const query = useJobWork(list.params);
   return (
     <>
-      <PageHeader title="Job work">
+      <PageHeader
+        title="Job work"
+        actions={
+          <Can action="jobwork.create">
+            <Link className="button" to="/production/job-work/new">
+              New job work
+            </Link>
+          </Can>
+        }
+      >
         <p className="muted">Greige at a dye house stays ours: issued = received + loss + returned.</p>
       </PageHeader>
       <DataTable label="Job work" columns={jwColumns} query={query} state={list} />

@@ -79,7 +79,7 @@ export function CustomersPage() {
       <PageHeader
         title="Customers"
         actions={
-          <Can action="customer.edit">
+          <Can action="customer.create">
             {!adding && (
               <button type="button" onClick={() => setAdding(true)}>
                 New customer

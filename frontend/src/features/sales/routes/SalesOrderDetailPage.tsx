@@ -114,7 +114,7 @@ export function SalesOrderDetailPage() {
   const order = useSalesOrder(id);
   const transition = useSalesOrderTransition();
   const { data: me } = useMe();
-  const roles = me?.roles;
+  const perms = me?.permissions;
   const [plan, setPlan] = useState<LineAllocationPlan[] | null>(null);
   return (
     <QueryState query={order}>
@@ -138,14 +138,14 @@ export function SalesOrderDetailPage() {
                   )
                 }
                 transitions={[
-                  { action: "confirm", label: "Confirm", visible: so.status === "draft" && can(roles, "so.confirm") },
+                  { action: "confirm", label: "Confirm", visible: so.status === "draft" && can(perms, "so.confirm") },
                   {
                     action: "allocate",
                     label: so.status === "confirmed" ? "Allocate rolls" : "Allocate remaining",
-                    visible: ["confirmed", "allocated", "partially_shipped"].includes(so.status) && can(roles, "so.allocate"),
+                    visible: ["confirmed", "allocated", "partially_shipped"].includes(so.status) && can(perms, "so.allocate"),
                   },
-                  { action: "close", label: "Close", variant: "secondary", needsNote: true, visible: ["shipped", "partially_shipped"].includes(so.status) && can(roles, "so.cancel") },
-                  { action: "cancel", label: "Cancel order", variant: "danger", needsNote: true, visible: ["draft", "confirmed", "allocated"].includes(so.status) && can(roles, "so.cancel") },
+                  { action: "close", label: "Close", variant: "secondary", needsNote: true, visible: ["shipped", "partially_shipped"].includes(so.status) && can(perms, "so.close") },
+                  { action: "cancel", label: "Cancel order", variant: "danger", needsNote: true, visible: ["draft", "confirmed", "allocated"].includes(so.status) && can(perms, "so.cancel") },
                 ]}
               />
             }
@@ -195,7 +195,7 @@ export function SalesOrderDetailPage() {
               )}
             </section>
           ))}
-          {can(roles, "shipment.create") && <ShipPanel key={so.version} order={so} />}
+          {can(perms, "shipment.create") && <ShipPanel key={so.version} order={so} />}
           <p>
             <Link to={`/sales/shipments?order=${so.id}`}>Shipments of this order</Link>
           </p>
