@@ -38,6 +38,7 @@ export const NAV: NavSection[] = [
       { to: "/inventory/operations", label: "Transfers & adjustments", roles: ["storekeeper"], action: "stock.operate" },
       { to: "/inventory/counts", label: "Stock counts", roles: ["storekeeper"] },
       { to: "/inventory/reorder", label: "Reorder suggestions", roles: ["storekeeper", "purchaser", "purchase_manager"] },
+      { to: "/inventory/reorder-rules", label: "Reorder rules", roles: ["purchaser", "purchase_manager"] },
     ],
   },
   {

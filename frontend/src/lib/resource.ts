@@ -96,3 +96,12 @@ export function refId(value: unknown): number | undefined {
   if (typeof value === "object") return (value as { id?: number }).id;
   return Number(value);
 }
+
+/** Save an edit with the ETag it was read with; the edited list and the edit copy are refreshed. */
+export function useEtagSave<T, B = unknown>(path: string, options: { success?: string } = {}) {
+  return useInvalidatingMutation(
+    ({ id, etag, body }: { id: number; etag: string | null; body: B }) => patchWithEtag<T>(path, id, etag, body),
+    [path],
+    { silent: true, success: options.success ?? "Saved." },
+  );
+}

@@ -1,10 +1,13 @@
+import { useState } from "react";
 import { Link } from "react-router-dom";
 import { DataTable, FilterSelect, type Column } from "@/components/DataTable";
 import { PageHeader, StatusBadge } from "@/components/PageHeader";
+import { useCan } from "@/lib/auth/me";
 import { fmtNumber } from "@/lib/format";
 import { refId, refLabel } from "@/lib/resource";
 import { useListState } from "@/lib/use-list-state";
 import { useRolls } from "../api/rolls";
+import { CutRollForm } from "../components/CutRollForm";
 import type { Roll } from "../types";
 
 export const rollColumns: Column<Roll>[] = [
@@ -32,12 +35,30 @@ export const rollColumns: Column<Roll>[] = [
 export function RollsPage() {
   const list = useListState({ ordering: "-id" });
   const query = useRolls(list.params);
+  const mayCut = useCan("roll.cut");
+  const [cutting, setCutting] = useState<Roll | null>(null);
+  const columns: Column<Roll>[] = mayCut
+    ? [
+        ...rollColumns,
+        {
+          key: "cut",
+          header: "",
+          render: (r) =>
+            Number(r.on_hand_m ?? 0) > 0 ? (
+              <button type="button" className="secondary" aria-label={`Cut roll ${r.code}`} onClick={() => setCutting(r)}>
+                Cut
+              </button>
+            ) : null,
+        },
+      ]
+    : rollColumns;
   return (
     <>
       <PageHeader title="Rolls" />
+      {cutting && <CutRollForm key={cutting.id} roll={cutting} onDone={() => setCutting(null)} />}
       <DataTable
         label="Rolls"
-        columns={rollColumns}
+        columns={columns}
         query={query}
         state={list}
         searchPlaceholder="Roll or lot code…"

@@ -1,0 +1,109 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { DataTable, type Column } from "@/components/DataTable";
+import { ErrorBanner } from "@/components/ErrorBanner";
+import { TextField } from "@/components/Field";
+import { PageHeader } from "@/components/PageHeader";
+import { QueryState } from "@/components/QueryState";
+import { useCan } from "@/lib/auth/me";
+import { applyServerErrors } from "@/lib/forms";
+import { fmtQty } from "@/lib/format";
+import { useListState } from "@/lib/use-list-state";
+import { useReorderRuleForEdit, useReorderRules, useSaveReorderRule, type ReorderRule } from "../api/reorder-rules";
+
+const nonNegative = z.string().trim().refine((v) => v !== "" && Number(v) >= 0, "0 or more.");
+const schema = z
+  .object({ min_qty: nonNegative, max_qty: nonNegative, multiple: z.string().trim().refine((v) => v !== "" && Number(v) > 0, "Above zero."), is_active: z.boolean() })
+  .refine((v) => Number(v.max_qty) >= Number(v.min_qty), { path: ["max_qty"], message: "Max must be at least min." });
+type Values = z.infer<typeof schema>;
+
+/** Edit a rule read with its ETag; saving sends If-Match, so a change in between gets 412. */
+export function ReorderRuleEditForm({ id, onDone }: { id: number; onDone: () => void }) {
+  const query = useReorderRuleForEdit(id);
+  return <QueryState query={query}>{({ doc, etag }) => <RuleForm key={`${doc.id}-${etag}`} rule={doc} etag={etag} onDone={onDone} reload={() => void query.refetch()} />}</QueryState>;
+}
+
+function RuleForm({ rule, etag, onDone, reload }: { rule: ReorderRule; etag: string | null; onDone: () => void; reload: () => void }) {
+  const save = useSaveReorderRule();
+  const [extra, setExtra] = useState<string[]>([]);
+  const form = useForm<Values>({
+    resolver: zodResolver(schema),
+    defaultValues: { min_qty: String(Number(rule.min_qty)), max_qty: String(Number(rule.max_qty)), multiple: String(Number(rule.multiple)), is_active: rule.is_active },
+  });
+  const { errors } = form.formState;
+  return (
+    <form
+      className="panel"
+      aria-label={`Edit reorder rule ${rule.material_code}`}
+      noValidate
+      onSubmit={form.handleSubmit((v) => {
+        setExtra([]);
+        save.mutate({ id: rule.id, etag, body: v }, { onSuccess: onDone, onError: (e) => setExtra(applyServerErrors(e, form.setError, Object.keys(v))) });
+      })}
+    >
+      <h2>
+        Reorder rule {rule.material_code} at {rule.warehouse_code}
+      </h2>
+      <ErrorBanner
+        error={save.error}
+        extra={extra}
+        onReload={() => {
+          save.reset();
+          reload();
+        }}
+      />
+      <div className="form-row">
+        <TextField label="Min" inputMode="decimal" hint={rule.unit} error={errors.min_qty?.message} {...form.register("min_qty")} />
+        <TextField label="Max" inputMode="decimal" hint={rule.unit} error={errors.max_qty?.message} {...form.register("max_qty")} />
+        <TextField label="Multiple" inputMode="decimal" error={errors.multiple?.message} {...form.register("multiple")} />
+        <label>
+          <input type="checkbox" {...form.register("is_active")} /> Active
+        </label>
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={save.isPending}>
+          Save rule
+        </button>
+        <button type="button" className="secondary" onClick={onDone}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function ReorderRulesPage() {
+  const list = useListState({ ordering: "id" });
+  const query = useReorderRules(list.params);
+  const mayEdit = useCan("reorder_rule.edit");
+  const [editing, setEditing] = useState<number | null>(null);
+  const columns: Column<ReorderRule>[] = [
+    { key: "material_code", header: "Material" },
+    { key: "warehouse_code", header: "Warehouse" },
+    { key: "min_qty", header: "Min", sortKey: "min_qty", align: "right", render: (r) => fmtQty(r.min_qty, r.unit) },
+    { key: "max_qty", header: "Max", sortKey: "max_qty", align: "right", render: (r) => fmtQty(r.max_qty, r.unit) },
+    { key: "multiple", header: "Multiple", align: "right", render: (r) => fmtQty(r.multiple) },
+    { key: "is_active", header: "Active", render: (r) => (r.is_active ? "yes" : "no") },
+    {
+      key: "edit",
+      header: "",
+      render: (r) =>
+        mayEdit ? (
+          <button type="button" className="secondary" aria-label={`Edit rule ${r.material_code}`} onClick={() => setEditing(r.id)}>
+            Edit
+          </button>
+        ) : null,
+    },
+  ];
+  return (
+    <>
+      <PageHeader title="Reorder rules">
+        <p className="muted">Min / max / multiple per material and warehouse; planners keep them.</p>
+      </PageHeader>
+      {editing !== null && <ReorderRuleEditForm id={editing} onDone={() => setEditing(null)} />}
+      <DataTable label="Reorder rules" columns={columns} query={query} state={list} />
+    </>
+  );
+}
