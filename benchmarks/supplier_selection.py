@@ -72,12 +72,31 @@ def main() -> int:
     rmse, _, _ = leave_one_task_out(case, SupplierCostModel(param_grid=DEFAULT_GRID, random_state=SEED), n_jobs=2)
     record("per-supplier SVR, relative cost, C/γ/prior by inner CV", started, rmse)
 
+    # One fit on every task, as the scoring job does: tuned (the grid search inside) and with fixed
+    # parameters, beside a per-supplier Ridge fit on the same data as the baseline.
+    fit_times = {}
+    started = time.perf_counter()
+    tuned = SupplierCostModel(param_grid=DEFAULT_GRID, random_state=SEED).fit(case.task_features, case.costs)
+    fit_times["svr_fit_with_grid_search_s"] = round(time.perf_counter() - started, 3)
+    fixed = dict(tuned.best_params_)
+    started = time.perf_counter()
+    SupplierCostModel(random_state=SEED, **fixed).fit(case.task_features, case.costs)
+    fit_times["svr_fit_fixed_params_s"] = round(time.perf_counter() - started, 4)
+    started = time.perf_counter()
+    make_pipeline(StandardScaler(), RidgeCV(alphas=ALPHAS)).fit(X, relative)
+    fit_times["ridge_fit_baseline_s"] = round(time.perf_counter() - started, 4)
+    fit_times["ratio_svr_fixed_to_ridge"] = round(
+        fit_times["svr_fit_fixed_params_s"] / max(fit_times["ridge_fit_baseline_s"], 1e-6), 1
+    )
+    print(f"fit times: {fit_times}", file=sys.stderr, flush=True)
+
     record_json = {
         "command": f"python -m ml supplier-eval --data {data_dir() / 'supplier-acme'} --seed {SEED}",
         "tasks": len(costs),
         "tasks_left_out": len(case.tasks_without_costs),
         "baseline": {"supplier": baseline_supplier, "rmse": round(baseline_rmse, 6)},
         "methods": rows,
+        "fit": fit_times,
         "published": PUBLISHED,
         "machine": platform.platform(),
     }
