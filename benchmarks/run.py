@@ -26,7 +26,41 @@ BENCHMARKS = {
     "planning_run": "benchmarks.planning_run",
     "batch_forecast": "benchmarks.batch_forecast",
     "workbench_pages": "benchmarks.workbench_pages",
+    "api_load": "benchmarks.api_load",
+    "growth": "benchmarks.growth",
+    "seed_demo": "benchmarks.seed_demo",
 }
+
+# The summary table at the top of the report: (benchmark, what, path into its JSON).
+KEY_FIGURES = [
+    ("stock_posting", "service issue/s ÷ pgbench TPC-B tps", ("ratio_service_issue_to_pgbench",)),
+    ("stock_posting", "API issue/s ÷ pgbench TPC-B tps", ("ratio_api_issue_to_pgbench",)),
+    (
+        "api_load",
+        "bare DRF endpoint, req/s (16 clients)",
+        ("endpoints", "bare DRF (constant JSON, no auth, no DB)", "rps"),
+    ),
+    ("api_load", "materials list req/s ÷ bare", ("endpoints", "materials list", "rps_ratio_to_bare")),
+    ("api_load", "lots list req/s ÷ bare", ("endpoints", "lots list", "rps_ratio_to_bare")),
+    ("api_load", "lot detail req/s ÷ bare", ("endpoints", "lot detail", "rps_ratio_to_bare")),
+    ("api_load", "sales orders list req/s ÷ bare", ("endpoints", "sales orders list", "rps_ratio_to_bare")),
+    ("api_load", "KPI stock-value req/s ÷ bare", ("endpoints", "KPI stock-value", "rps_ratio_to_bare")),
+    ("growth", "ledger page ms, largest ÷ smallest size", ("growth", "ledger page (one lot's moves)", "ratio")),
+    ("growth", "balance lookup ms, largest ÷ smallest", ("growth", "balance lookup (one lot)", "ratio")),
+    ("growth", "trace upstream ms, largest ÷ smallest", ("growth", "trace upstream (finished lot)", "ratio")),
+    ("growth", "KPI stock-value ms, largest ÷ smallest", ("growth", "KPI stock-value", "ratio")),
+    ("growth", "data, largest ÷ smallest (moves)", ("data_ratio",)),
+    ("forecast_m4", "auto forecaster OWA (M4 Weekly)", ("models", "auto", "owa")),
+    ("forecast_m4", "auto forecaster seconds ÷ statsforecast AutoETS", ("seconds_ratio_to_peer_autoets", "auto")),
+    ("defect_aitex", "defect detector image AUROC", ("summary", "auroc")),
+    ("defect_aitex", "defect training s per split", ("summary", "train_seconds")),
+    ("defect_aitex", "defect inference ms per 4096×256 scan", ("inference_ms_per_4096x256_scan", "median_ms")),
+    ("supplier_selection", "SVR fit s (fixed params) ÷ Ridge fit s", ("fit", "ratio_svr_fixed_to_ridge")),
+    ("batch_forecast", "batch forecast speed-up, 2 workers vs 1", ("speedup_2_vs_1",)),
+    ("planning_run", "MRP engine seconds (median)", ("engine_seconds", "median")),
+    ("seed_demo", "seed_demo seconds", ("seed_seconds",)),
+    ("seed_demo", "seed_demo ÷ raw insert of the same rows", ("ratio_seed_to_raw_insert",)),
+]
 
 
 def _flatten(prefix: str, value, out: dict) -> None:
@@ -37,6 +71,26 @@ def _flatten(prefix: str, value, out: dict) -> None:
         out[prefix] = value
 
 
+def _pick(data, path: tuple):
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data if isinstance(data, int | float | str) else None
+
+
+def key_figures(results: dict[str, dict]) -> list[str]:
+    """The summary table: one row per key figure whose benchmark has results."""
+    rows = [
+        f"| {name} | {label} | {round(value, 3) if isinstance(value, float) else value} |"
+        for name, label, path in KEY_FIGURES
+        if name in results and (value := _pick(results[name], path)) is not None
+    ]
+    if not rows:
+        return []
+    return ["## Key figures", "", "| benchmark | figure | value |", "|---|---|---|", *rows, ""]
+
+
 def report(ran: dict[str, dict]) -> str:
     lines = [
         "# Weft benchmark report",
@@ -45,15 +99,18 @@ def report(ran: dict[str, dict]) -> str:
         "benchmark wrote in `benchmarks/results/`; ratios are against a baseline measured in the same run.",
         "",
     ]
+    results = {
+        name: json.loads((RESULTS / f"{name}.json").read_text())
+        for name in BENCHMARKS
+        if (RESULTS / f"{name}.json").exists()
+    }
+    lines += key_figures(results)
     lines += ["| benchmark | status | seconds |", "|---|---|---|"]
     for name, outcome in ran.items():
         lines.append(f"| {name} | {outcome['status']} | {outcome['seconds']:.0f} |")
-    for name in BENCHMARKS:
-        path = RESULTS / f"{name}.json"
-        if not path.exists():
-            continue
+    for name, data in results.items():
         flat: dict = {}
-        _flatten("", json.loads(path.read_text()), flat)
+        _flatten("", data, flat)
         lines += ["", f"## {name}", "", "| figure | value |", "|---|---|"]
         lines += [f"| {key} | {value} |" for key, value in flat.items()]
     return "\n".join(lines) + "\n"
