@@ -1,11 +1,14 @@
-"""Fabric defect detector on AITEX fabrics 02 and 03: `python -m benchmarks.defect_aitex`.
+"""Fabric defect detector on AITEX fabrics 02 and 03: `python -m benchmarks.defect_aitex [--cnn-splits 1]`.
 
 Runs the `defect-eval` evaluation (split by image, 5 seeded splits) and times inference of one 4096×256 scan,
-writes `benchmarks/results/defect_aitex.json` and prints a Markdown table beside the published figures.
+then does the same for the tile CNN (`method="cnn"`, the alternative scorer) on `--cnn-splits` splits
+(0 skips it): training seconds and inference ms per scan for both, side by side in the same run.
+Writes `benchmarks/results/defect_aitex.json` and prints a Markdown table beside the published figures.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -40,7 +43,23 @@ def inference_ms(detector, scan: np.ndarray) -> dict[str, float]:
     }
 
 
-def main() -> int:
+def cnn_figures(scans, scan: np.ndarray, splits: int) -> dict:
+    """The tile CNN on the first `splits` image splits: accuracy, training and inference time."""
+    from ml.quality.evaluate import evaluate
+
+    result = evaluate(scans, split="image", n_splits=splits, seed=SEED, detector_params={"method": "cnn", "verbose": 0})
+    return {
+        "summary": result["summary"],
+        "train_cpu_seconds_mean": float(np.mean([row["train_cpu_seconds"] for row in result["rows"]])),
+        "inference_ms_per_4096x256_scan": inference_ms(result["detector"], scan),
+        "detector_params": result["detector"].get_params(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cnn-splits", type=int, default=1, help="image splits for the tile CNN (0 skips it)")
+    args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from ml.quality.data import load_aitex
     from ml.quality.evaluate import evaluate
@@ -52,6 +71,7 @@ def main() -> int:
     timing = inference_ms(result["detector"], scan)
     summary = result["summary"]
     train_cpu = float(np.mean([row["train_cpu_seconds"] for row in result["rows"]]))
+    cnn = cnn_figures(scans, scan, args.cnn_splits) if args.cnn_splits > 0 else None
     record = {
         "command": f"python -m ml defect-eval --data {root} --layout aitex --split image --splits {SPLITS} --seed {SEED}",
         "summary": summary,
@@ -65,7 +85,15 @@ def main() -> int:
             "load_average_at_end": list(os.getloadavg()),
         },
         "detector_params": result["detector"].get_params(),
+        "cnn": cnn,
     }
+    if cnn is not None:
+        record["cnn_train_seconds_ratio_to_features"] = round(
+            cnn["summary"]["train_seconds"] / summary["train_seconds"], 2
+        )
+        record["cnn_inference_ratio_to_features"] = round(
+            cnn["inference_ms_per_4096x256_scan"]["median_ms"] / timing["median_ms"], 2
+        )
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(record, indent=2) + "\n")
 
@@ -77,6 +105,13 @@ def main() -> int:
         f"{summary['recall']:.3f} | {summary['precision']:.3f} | {summary['f1']:.3f} | "
         f"{summary['train_seconds']:.0f} ({train_cpu:.0f}) | {timing['median_ms']:.0f} ({timing['median_cpu_ms']:.0f}) |",
     ]
+    if cnn is not None:
+        c, ct = cnn["summary"], cnn["inference_ms_per_4096x256_scan"]
+        lines.append(
+            f"| Weft tile CNN (mean of {c['splits']} image split(s)) | image labels | {c['auroc']:.3f} | "
+            f"{c['recall']:.3f} | {c['precision']:.3f} | {c['f1']:.3f} | "
+            f"{c['train_seconds']:.0f} ({cnn['train_cpu_seconds_mean']:.0f}) | {ct['median_ms']:.0f} ({ct['median_cpu_ms']:.0f}) |"
+        )
     lines += [f"| {name} | none (few normal examples) | {auroc:.3f} | | | | | |" for name, auroc in PUBLISHED.items()]
     print("\n".join(lines))
     print(f"wrote {RESULT.relative_to(Path.cwd()) if RESULT.is_relative_to(Path.cwd()) else RESULT}", file=sys.stderr)
