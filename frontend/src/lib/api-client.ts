@@ -16,6 +16,8 @@ export interface RequestOptions {
   /** false for the token endpoints themselves. */
   auth?: boolean;
   signal?: AbortSignal;
+  /** A multipart body (file uploads); the browser sets its Content-Type with the boundary. */
+  formData?: FormData;
   /** "blob" for files (PDFs): the body is returned as a Blob instead of parsed JSON. */
   responseType?: "json" | "blob";
 }
@@ -109,7 +111,7 @@ async function send(path: string, options: RequestOptions, accessToken: string |
     return await fetch(absolute(buildUrl(path, options.params)), {
       method: options.method ?? "GET",
       headers,
-      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      body: options.formData ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
       signal: options.signal,
     });
   } catch (cause) {

@@ -1,6 +1,7 @@
 import type { RouteObject } from "react-router-dom";
 import { CustomersPage } from "./routes/CustomersPage";
 import { FeedbackPage } from "./routes/FeedbackPage";
+import { ReturnNewPage } from "./routes/ReturnNewPage";
 import { ReturnsPage } from "./routes/ReturnsPage";
 import { SalesOrderDetailPage } from "./routes/SalesOrderDetailPage";
 import { SalesOrderNewPage } from "./routes/SalesOrderNewPage";
@@ -15,5 +16,6 @@ export const salesRoutes: RouteObject[] = [
   { path: "sales/shipments", element: <ShipmentsPage /> },
   { path: "sales/shipments/:id", element: <ShipmentDetailPage /> },
   { path: "sales/returns", element: <ReturnsPage /> },
+  { path: "sales/returns/new", element: <ReturnNewPage /> },
   { path: "sales/feedback", element: <FeedbackPage /> },
 ];

@@ -1,4 +1,6 @@
+import { Link } from "react-router-dom";
 import { DataTable, type Column } from "@/components/DataTable";
+import { Can } from "@/lib/auth/Can";
 import { PageHeader } from "@/components/PageHeader";
 import { fmtDate } from "@/lib/format";
 import { useListState } from "@/lib/use-list-state";
@@ -20,7 +22,16 @@ export function ReturnsPage() {
   const query = useReturns(list.params);
   return (
     <>
-      <PageHeader title="Customer returns">
+      <PageHeader
+        title="Customer returns"
+        actions={
+          <Can action="return.create">
+            <Link className="button" to="/sales/returns/new">
+              New return
+            </Link>
+          </Can>
+        }
+      >
         <p className="muted">Returned rolls go into quarantine and their lots on hold until quality inspects them.</p>
       </PageHeader>
       <DataTable label="Customer returns" columns={columns} query={query} state={list} />

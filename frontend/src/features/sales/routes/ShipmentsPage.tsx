@@ -2,9 +2,12 @@ import { Link, useParams } from "react-router-dom";
 import { DataTable, type Column } from "@/components/DataTable";
 import { PageHeader } from "@/components/PageHeader";
 import { QueryState } from "@/components/QueryState";
+import { useMe } from "@/lib/auth/me";
 import { fmtDate, fmtNumber } from "@/lib/format";
+import { can } from "@/lib/roles";
 import { useListState } from "@/lib/use-list-state";
 import { useShipment, useShipments } from "../api/shipments";
+import { ShipmentDocuments } from "../components/ShipmentDocuments";
 import type { Shipment } from "../types";
 
 const columns: Column<Shipment>[] = [
@@ -31,12 +34,24 @@ export function ShipmentsPage() {
 export function ShipmentDetailPage() {
   const { id } = useParams();
   const shipment = useShipment(id);
+  const { data: me } = useMe();
+  const perms = me?.permissions;
   return (
     <QueryState query={shipment}>
       {(s) => (
         <>
           <PageHeader
             title={`Shipment ${s.number ?? s.id}`}
+            actions={
+              <>
+                {can(perms, "shipment.documents") && <ShipmentDocuments shipment={s} />}
+                {can(perms, "return.create") && (
+                  <Link className="button secondary" to={`/sales/returns/new?shipment=${s.id}`}>
+                    Record a return
+                  </Link>
+                )}
+              </>
+            }
           >
             <p className="muted">
               Order <Link to={`/sales/orders/${s.order}`}>{s.order_number}</Link> · {s.customer_code} · {fmtDate(s.shipped_at)}
