@@ -5,13 +5,15 @@ import { z } from "zod";
 import { DataTable, FilterSelect, type Column } from "@/components/DataTable";
 import { ErrorBanner } from "@/components/ErrorBanner";
 import { SelectField, TextField } from "@/components/Field";
+import { EditDocumentPanel, rules } from "@/components/EditDocumentPanel";
 import { PageHeader } from "@/components/PageHeader";
 import { Can } from "@/lib/auth/Can";
+import { useCan } from "@/lib/auth/me";
 import { applyServerErrors } from "@/lib/forms";
 import { fmtNumber } from "@/lib/format";
 import { newIdempotencyKey } from "@/lib/ids";
 import { useListState } from "@/lib/use-list-state";
-import { useCreateMaterial, useMaterialList } from "../api/materials";
+import { MATERIALS, useCreateMaterial, useMaterialList } from "../api/materials";
 import type { Material } from "../types";
 
 export const MATERIAL_KINDS = ["fibre", "yarn", "greige", "finished", "dye", "chemical", "accessory", "garment"];
@@ -100,7 +102,7 @@ function MaterialForm({ onDone }: { onDone: () => void }) {
   );
 }
 
-const columns: Column<Material>[] = [
+const baseColumns: Column<Material>[] = [
   { key: "code", header: "Code", sortKey: "code" },
   { key: "name", header: "Name", sortKey: "name" },
   { key: "kind", header: "Kind", sortKey: "kind" },
@@ -115,6 +117,11 @@ export function MaterialsPage() {
   const list = useListState({ ordering: "code" });
   const query = useMaterialList(list.params);
   const [adding, setAdding] = useState(false);
+  const mayEdit = useCan("material.edit");
+  const [editing, setEditing] = useState<Material | null>(null);
+  const columns: Column<Material>[] = mayEdit
+    ? [...baseColumns, { key: "edit", header: "", render: (m) => <button type="button" className="secondary" aria-label={`Edit material ${m.code}`} onClick={() => setEditing(m)}>Edit</button> }]
+    : baseColumns;
   return (
     <>
       <PageHeader
@@ -130,6 +137,23 @@ export function MaterialsPage() {
         }
       />
       {adding && <MaterialForm onDone={() => setAdding(false)} />}
+      {editing && (
+        <EditDocumentPanel
+          key={editing.id}
+          path={MATERIALS}
+          id={editing.id}
+          title={`Edit material ${editing.code}`}
+          onDone={() => setEditing(null)}
+          fields={[
+            { name: "name", label: "Name", validate: rules.required },
+            { name: "standard_cost", label: "Standard cost", kind: "decimal", validate: rules.nonNegative },
+            { name: "gsm", label: "GSM", kind: "decimal", validate: rules.positive },
+            { name: "width_cm", label: "Width cm", kind: "decimal", validate: rules.positive },
+            { name: "shade_code", label: "Shade code" },
+            { name: "is_active", label: "Active", kind: "checkbox" },
+          ]}
+        />
+      )}
       <DataTable
         label="Materials"
         columns={columns}

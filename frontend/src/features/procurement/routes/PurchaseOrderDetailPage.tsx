@@ -1,4 +1,6 @@
+import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
+import { EditDocumentPanel, rules } from "@/components/EditDocumentPanel";
 import { PageHeader, StatusBadge } from "@/components/PageHeader";
 import { QueryState } from "@/components/QueryState";
 import { TransitionBar } from "@/components/TransitionBar";
@@ -6,7 +8,7 @@ import { useMe } from "@/lib/auth/me";
 import { fmtDate, fmtNumber } from "@/lib/format";
 import { notify } from "@/lib/notifications";
 import { can } from "@/lib/roles";
-import { usePurchaseOrder, usePurchaseOrderTransition, type PurchaseOrderAction } from "../api/purchase-orders";
+import { PURCHASE_ORDERS, usePurchaseOrder, usePurchaseOrderTransition, type PurchaseOrderAction } from "../api/purchase-orders";
 import type { PurchaseOrder } from "../types";
 
 const OPEN = ["draft", "submitted", "approved", "partially_received"];
@@ -21,6 +23,7 @@ export function PurchaseOrderDetailPage() {
   const transition = usePurchaseOrderTransition();
   const { data: me } = useMe();
   const perms = me?.permissions;
+  const [editing, setEditing] = useState(false);
   return (
     <QueryState query={order}>
       {(po) => (
@@ -49,6 +52,11 @@ export function PurchaseOrderDetailPage() {
                     { action: "cancel", label: "Cancel order", variant: "danger", needsNote: true, visible: OPEN.includes(po.status) && can(perms, "po.cancel") },
                   ]}
                 />
+                {po.status === "draft" && can(perms, "po.edit") && !editing && (
+                  <button type="button" className="secondary" onClick={() => setEditing(true)}>
+                    Edit header
+                  </button>
+                )}
                 {["approved", "partially_received"].includes(po.status) && can(perms, "receipt.create") && (
                   <Link className="button" to={`/procurement/receipts/new?purchase_order=${po.id}`}>
                     Receive goods
@@ -63,6 +71,19 @@ export function PurchaseOrderDetailPage() {
             <div className="banner banner-warn" role="status">
               {warningsOf(po).join(" ")}
             </div>
+          )}
+          {editing && (
+            <EditDocumentPanel
+              path={PURCHASE_ORDERS}
+              id={po.id}
+              title="Edit purchase order header"
+              onDone={() => setEditing(false)}
+              fields={[
+                { name: "expected_date", label: "Expected date", kind: "date" },
+                { name: "currency", label: "Currency", validate: rules.currency },
+                { name: "notes", label: "Notes", kind: "textarea" },
+              ]}
+            />
           )}
           <section className="panel">
             <dl className="facts">

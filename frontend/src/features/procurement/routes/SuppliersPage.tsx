@@ -5,13 +5,15 @@ import { z } from "zod";
 import { DataTable, FilterSelect, type Column } from "@/components/DataTable";
 import { ErrorBanner } from "@/components/ErrorBanner";
 import { TextField } from "@/components/Field";
+import { EditDocumentPanel, rules } from "@/components/EditDocumentPanel";
 import { PageHeader, StatusBadge } from "@/components/PageHeader";
 import { Can } from "@/lib/auth/Can";
+import { useCan } from "@/lib/auth/me";
 import { applyServerErrors } from "@/lib/forms";
 import { fmtNumber } from "@/lib/format";
 import { newIdempotencyKey } from "@/lib/ids";
 import { useListState } from "@/lib/use-list-state";
-import { useSaveSupplier, useSupplierList } from "../api/suppliers";
+import { SUPPLIERS, useSaveSupplier, useSupplierList } from "../api/suppliers";
 import type { Supplier } from "../types";
 
 const schema = z.object({
@@ -66,7 +68,7 @@ function SupplierForm({ onDone }: { onDone: () => void }) {
   );
 }
 
-const columns: Column<Supplier>[] = [
+const baseColumns: Column<Supplier>[] = [
   { key: "code", header: "Code", sortKey: "code" },
   { key: "name", header: "Name", sortKey: "name" },
   { key: "payment_terms", header: "Terms" },
@@ -79,6 +81,11 @@ export function SuppliersPage() {
   const list = useListState({ ordering: "code" });
   const query = useSupplierList(list.params);
   const [adding, setAdding] = useState(false);
+  const mayEdit = useCan("supplier.edit");
+  const [editing, setEditing] = useState<Supplier | null>(null);
+  const columns: Column<Supplier>[] = mayEdit
+    ? [...baseColumns, { key: "edit", header: "", render: (s) => <button type="button" className="secondary" aria-label={`Edit supplier ${s.code}`} onClick={() => setEditing(s)}>Edit</button> }]
+    : baseColumns;
   return (
     <>
       <PageHeader
@@ -94,6 +101,21 @@ export function SuppliersPage() {
         }
       />
       {adding && <SupplierForm onDone={() => setAdding(false)} />}
+      {editing && (
+        <EditDocumentPanel
+          key={editing.id}
+          path={SUPPLIERS}
+          id={editing.id}
+          title={`Edit supplier ${editing.code}`}
+          onDone={() => setEditing(null)}
+          fields={[
+            { name: "name", label: "Name", validate: rules.required },
+            { name: "payment_terms", label: "Payment terms" },
+            { name: "is_active", label: "Active", kind: "checkbox" },
+            { name: "address", label: "Address", kind: "textarea" },
+          ]}
+        />
+      )}
       <DataTable
         label="Suppliers"
         columns={columns}

@@ -5,13 +5,15 @@ import { z } from "zod";
 import { DataTable, type Column } from "@/components/DataTable";
 import { ErrorBanner } from "@/components/ErrorBanner";
 import { TextField } from "@/components/Field";
+import { EditDocumentPanel, rules } from "@/components/EditDocumentPanel";
 import { PageHeader } from "@/components/PageHeader";
 import { Can } from "@/lib/auth/Can";
+import { useCan } from "@/lib/auth/me";
 import { applyServerErrors } from "@/lib/forms";
 import { fmtNumber } from "@/lib/format";
 import { newIdempotencyKey } from "@/lib/ids";
 import { useListState } from "@/lib/use-list-state";
-import { useCreateCustomer, useCustomerList } from "../api/customers";
+import { CUSTOMERS, useCreateCustomer, useCustomerList } from "../api/customers";
 import type { Customer } from "../types";
 
 const schema = z.object({
@@ -62,7 +64,7 @@ function CustomerForm({ onDone }: { onDone: () => void }) {
   );
 }
 
-const columns: Column<Customer>[] = [
+const baseColumns: Column<Customer>[] = [
   { key: "code", header: "Code", sortKey: "code" },
   { key: "name", header: "Name", sortKey: "name" },
   { key: "points_threshold", header: "Points threshold", align: "right", render: (c) => fmtNumber(c.points_threshold) },
@@ -74,6 +76,11 @@ export function CustomersPage() {
   const list = useListState({ ordering: "code" });
   const query = useCustomerList(list.params);
   const [adding, setAdding] = useState(false);
+  const mayEdit = useCan("customer.edit");
+  const [editing, setEditing] = useState<Customer | null>(null);
+  const columns: Column<Customer>[] = mayEdit
+    ? [...baseColumns, { key: "edit", header: "", render: (c) => <button type="button" className="secondary" aria-label={`Edit customer ${c.code}`} onClick={() => setEditing(c)}>Edit</button> }]
+    : baseColumns;
   return (
     <>
       <PageHeader
@@ -89,6 +96,22 @@ export function CustomersPage() {
         }
       />
       {adding && <CustomerForm onDone={() => setAdding(false)} />}
+      {editing && (
+        <EditDocumentPanel
+          key={editing.id}
+          path={CUSTOMERS}
+          id={editing.id}
+          title={`Edit customer ${editing.code}`}
+          onDone={() => setEditing(null)}
+          fields={[
+            { name: "name", label: "Name", validate: rules.required },
+            { name: "points_threshold", label: "Points threshold (per 100 yd²)", kind: "decimal", validate: rules.positive },
+            { name: "shade_tolerance", label: "Shade tolerance (ΔE00)", kind: "decimal", validate: rules.positive },
+            { name: "is_active", label: "Active", kind: "checkbox" },
+            { name: "address", label: "Address", kind: "textarea" },
+          ]}
+        />
+      )}
       <DataTable label="Customers" columns={columns} query={query} state={list} />
     </>
   );

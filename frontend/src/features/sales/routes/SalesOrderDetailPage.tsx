@@ -1,5 +1,6 @@
 import { useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
+import { EditDocumentPanel } from "@/components/EditDocumentPanel";
 import { ErrorBanner } from "@/components/ErrorBanner";
 import { TextField } from "@/components/Field";
 import { PageHeader, StatusBadge } from "@/components/PageHeader";
@@ -10,7 +11,7 @@ import { fmtDate, fmtNumber } from "@/lib/format";
 import { newIdempotencyKey } from "@/lib/ids";
 import { notify } from "@/lib/notifications";
 import { can } from "@/lib/roles";
-import { useSalesOrder, useSalesOrderTransition, type SalesOrderAction } from "../api/orders";
+import { SALES_ORDERS, useSalesOrder, useSalesOrderTransition, type SalesOrderAction } from "../api/orders";
 import { useCreateShipment } from "../api/shipments";
 import type { LineAllocationPlan, SalesOrder } from "../types";
 
@@ -116,6 +117,7 @@ export function SalesOrderDetailPage() {
   const { data: me } = useMe();
   const perms = me?.permissions;
   const [plan, setPlan] = useState<LineAllocationPlan[] | null>(null);
+  const [editing, setEditing] = useState(false);
   return (
     <QueryState query={order}>
       {(so) => (
@@ -123,6 +125,12 @@ export function SalesOrderDetailPage() {
           <PageHeader
             title={`Sales order ${so.number ?? `#${so.id}`}`}
             actions={
+              <>
+              {so.status === "draft" && can(perms, "so.edit") && !editing && (
+                <button type="button" className="secondary" onClick={() => setEditing(true)}>
+                  Edit header
+                </button>
+              )}
               <TransitionBar
                 pending={transition.isPending}
                 onRun={(action, reason) =>
@@ -148,10 +156,24 @@ export function SalesOrderDetailPage() {
                   { action: "cancel", label: "Cancel order", variant: "danger", needsNote: true, visible: ["draft", "confirmed", "allocated"].includes(so.status) && can(perms, "so.cancel") },
                 ]}
               />
+              </>
             }
           >
             <StatusBadge status={so.status} /> <span className="muted">{so.customer_code}{so.customer_ref ? ` · ref ${so.customer_ref}` : ""} · {fmtDate(so.order_date)}</span>
           </PageHeader>
+          {editing && (
+            <EditDocumentPanel
+              path={SALES_ORDERS}
+              id={so.id}
+              title="Edit sales order header"
+              onDone={() => setEditing(false)}
+              fields={[
+                { name: "customer_ref", label: "Customer reference" },
+                { name: "order_date", label: "Order date", kind: "date" },
+                { name: "notes", label: "Notes", kind: "textarea" },
+              ]}
+            />
+          )}
           {plan && <AllocationPlan plan={plan} />}
           {so.lines.map((line) => (
             <section key={line.id} className="panel" aria-label={`Line ${line.line_no}`}>
