@@ -1,0 +1,121 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { http, HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+import { API, envelope, page, server, userWithRoles } from "@/test/server";
+import { renderWithProviders, signIn } from "@/test/render";
+import { ReorderRulesPage } from "../routes/ReorderRulesPage";
+import { StockCountDetailPage } from "../routes/StockCountPages";
+
+const rule = (version: number, min = "100") => ({
+  id: 8,
+  material: 4,
+  material_code: "YRN-30",
+  unit: "kg",
+  warehouse: 1,
+  warehouse_code: "WH1",
+  min_qty: min,
+  max_qty: "500",
+  multiple: "25",
+  is_active: true,
+  version,
+});
+
+describe("reorder rule edit", () => {
+  it("sends If-Match with the ETag it read; a 412 says someone else changed it and Reload shows their version", async () => {
+    signIn();
+    let current = rule(3);
+    let ifMatch: string | null = null;
+    let body: unknown = null;
+    server.use(
+      http.get(`${API}/users/me/`, () => HttpResponse.json(userWithRoles("planner"))),
+      http.get(`${API}/inventory/reorder-rules/`, () => HttpResponse.json(page([current]))),
+      http.get(`${API}/inventory/reorder-rules/8/`, () => HttpResponse.json(current, { headers: { ETag: `"${current.version}"` } })),
+      http.patch(`${API}/inventory/reorder-rules/8/`, async ({ request }) => {
+        ifMatch = request.headers.get("If-Match");
+        body = await request.json();
+        // someone saved version 4 in between
+        current = rule(4, "150");
+        return HttpResponse.json(envelope("stale_version", "The document changed (version 4, you sent 3); reload it.", { "If-Match": ["current version is 4"] }), { status: 412 });
+      }),
+    );
+    renderWithProviders(<ReorderRulesPage />);
+    await userEvent.click(await screen.findByRole("button", { name: "Edit rule YRN-30" }));
+    const min = await screen.findByLabelText("Min");
+    await userEvent.clear(min);
+    await userEvent.type(min, "600");
+    await userEvent.click(screen.getByRole("button", { name: "Save rule" }));
+    expect(await screen.findByText("Max must be at least min.")).toBeInTheDocument();
+    expect(body).toBeNull();
+    await userEvent.clear(min);
+    await userEvent.type(min, "120");
+    await userEvent.click(screen.getByRole("button", { name: "Save rule" }));
+    expect(await screen.findByText(/Changed by someone else since you opened it/)).toBeInTheDocument();
+    expect(ifMatch).toBe('"3"');
+    expect(body).toMatchObject({ min_qty: "120", max_qty: "500" });
+    await userEvent.click(screen.getByRole("button", { name: "Reload" }));
+    await waitFor(() => expect(screen.getByLabelText("Min")).toHaveValue("150"));
+    expect(screen.queryByText(/Changed by someone else/)).not.toBeInTheDocument();
+  });
+
+  it("offers a storekeeper no edit button", async () => {
+    signIn();
+    server.use(http.get(`${API}/users/me/`, () => HttpResponse.json(userWithRoles("storekeeper"))), http.get(`${API}/inventory/reorder-rules/`, () => HttpResponse.json(page([rule(3)]))));
+    renderWithProviders(<ReorderRulesPage />);
+    expect(await screen.findByText("YRN-30")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Edit rule YRN-30" })).not.toBeInTheDocument();
+  });
+});
+
+const count = (version: number, status = "draft") => ({
+  id: 2,
+  code: "CNT-0002",
+  warehouse: 1,
+  warehouse_code: "WH1",
+  status,
+  note: "",
+  reason: "",
+  posted_at: null,
+  posted_by: null,
+  version,
+  lines: [{ id: 31, lot: 21, lot_code: "LOT-Y1", roll: null, roll_code: null, location: 11, location_code: "STORES", unit: "kg", counted_qty: "480.0000", book_qty: "500.0000", difference: "-20.0000" }],
+});
+
+describe("stock count", () => {
+  it("saves counted quantities with If-Match, then needs a reason before posting", async () => {
+    signIn();
+    let current = count(1);
+    const calls: { method: string; ifMatch: string | null; body: unknown }[] = [];
+    server.use(
+      http.get(`${API}/users/me/`, () => HttpResponse.json(userWithRoles("storekeeper"))),
+      http.get(`${API}/inventory/stock-counts/2/`, () => HttpResponse.json(current, { headers: { ETag: `"${current.version}"` } })),
+      http.patch(`${API}/inventory/stock-counts/2/`, async ({ request }) => {
+        calls.push({ method: "PATCH", ifMatch: request.headers.get("If-Match"), body: await request.json() });
+        current = { ...count(2), lines: [{ ...count(2).lines[0], counted_qty: "470.0000", difference: "-30.0000" }] };
+        return HttpResponse.json(current);
+      }),
+      http.post(`${API}/inventory/stock-counts/2/post/`, async ({ request }) => {
+        calls.push({ method: "POST", ifMatch: request.headers.get("If-Match"), body: await request.json() });
+        current = count(3, "posted");
+        return HttpResponse.json(current);
+      }),
+    );
+    renderWithProviders(<StockCountDetailPage />, { route: "/inventory/counts/2", path: "/inventory/counts/:id" });
+    const input = await screen.findByLabelText("Counted LOT-Y1 at STORES");
+    await userEvent.clear(input);
+    await userEvent.click(screen.getByRole("button", { name: "Save counted quantities" }));
+    expect(await screen.findByText("Enter what you counted (0 or more).")).toBeInTheDocument();
+    expect(calls).toHaveLength(0);
+    await userEvent.type(input, "470");
+    await userEvent.click(screen.getByRole("button", { name: "Save counted quantities" }));
+    await waitFor(() => expect(calls[0]).toEqual({ method: "PATCH", ifMatch: '"1"', body: { lines: [{ lot: 21, roll: null, location: 11, counted_qty: "470" }] } }));
+    await screen.findByText("-30");
+    await userEvent.click(screen.getByRole("button", { name: "Post count" }));
+    expect(await screen.findByText("Say why stock differs before posting.")).toBeInTheDocument();
+    expect(calls).toHaveLength(1);
+    await userEvent.type(screen.getByLabelText("Reason for the differences"), "cycle count: 30 kg short");
+    await userEvent.click(screen.getByRole("button", { name: "Post count" }));
+    await waitFor(() => expect(calls[1]).toEqual({ method: "POST", ifMatch: '"2"', body: { reason: "cycle count: 30 kg short" } }));
+    expect(await screen.findByText("posted")).toBeInTheDocument();
+  });
+});
