@@ -439,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         "steps": steps,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
     }
     RESULT.parent.mkdir(parents=True, exist_ok=True)
     RESULT.write_text(json.dumps(result, indent=2) + "\n")
