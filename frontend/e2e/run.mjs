@@ -34,6 +34,8 @@ const env = {
   WEFT_ARTIFACT_DIR: join(workDir, "artifacts"),
   DJANGO_DEBUG: "false",
   PYTHONUNBUFFERED: "1",
+  // The embedded (filesystem) broker lives in the temp dir, shared by the API and the worker.
+  WEFT_BROKER_DIR: join(workDir, "broker"),
 };
 delete env.DATABASE_URL;
 delete env.REDIS_URL;
@@ -72,12 +74,15 @@ async function waitHealthy(baseUrl, server, timeoutMs = 60_000) {
 }
 
 let server = null;
+let worker = null;
 function stopServer() {
-  if (server && server.exitCode === null) {
-    try {
-      process.kill(-server.pid, "SIGTERM");
-    } catch {
-      /* already gone */
+  for (const proc of [server, worker]) {
+    if (proc && proc.exitCode === null) {
+      try {
+        process.kill(-proc.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
     }
   }
 }
@@ -109,6 +114,15 @@ try {
   });
   await waitHealthy(baseUrl, server);
 
+  // A real Celery worker on the embedded broker runs the jobs (planning runs) the SPA starts.
+  const workerLog = join(workDir, "worker.log");
+  log(`starting a Celery worker (log: ${workerLog})`);
+  worker = spawn(
+    join(repoDir, ".venv", "bin", "celery"),
+    ["-A", "config", "worker", "-Q", "ml,default", "--concurrency", "1", "--without-gossip", "--without-mingle", "-n", `e2e-${process.pid}@%h`, "--loglevel", "INFO"],
+    { cwd: apiDir, env, detached: true, stdio: ["ignore", openSync(workerLog, "a"), openSync(workerLog, "a")] },
+  );
+
   // The SPA is served by Django at / with its assets under /static/.
   const index = await fetch(`${baseUrl}/procurement/purchase-orders`).then((r) => r.text());
   const asset = index.match(/\/static\/assets\/[^"]+\.js/);
@@ -139,6 +153,7 @@ try {
   exitCode = failed ? 1 : 0;
   if (failed && process.env.E2E_SHOW_SERVER_LOG !== "0") {
     spawnSync("tail", ["-n", "60", serverLog], { stdio: "inherit" });
+    spawnSync("tail", ["-n", "30", join(workDir, "worker.log")], { stdio: "inherit" });
   }
 } catch (error) {
   log(`harness failed: ${error.message}`);

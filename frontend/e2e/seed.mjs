@@ -55,6 +55,22 @@ export async function seedMasterData(baseUrl, log = () => {}) {
     valid_from: today,
   });
   const customer = await call("POST", "/sales/customers/", { code: `CUS-${suffix}`, name: "Blue Garments", points_threshold: "40", shade_tolerance: "1.00" });
-  log(`seeded: warehouse ${warehouse?.code}, fabric ${fabric?.code}, supplier ${supplier?.code}, customer ${customer?.code}`);
-  return { suffix, missing, warehouse, stores, quarantine, finished, fabric, supplier, price, customer };
+
+  // Production: a yarn in stock (opening balance, released) and the greige knitted from it.
+  const yarn = await call("POST", "/inventory/materials/", { code: `YRN-30-${suffix}`, name: "Cotton yarn Ne 30/1", kind: "yarn", standard_cost: "2.80" });
+  const greige = await call("POST", "/inventory/materials/", {
+    code: `GRG-SJ180-${suffix}`,
+    name: "Single jersey 180 greige",
+    kind: "greige",
+    gsm: "180",
+    width_cm: "150",
+    standard_cost: "2.00",
+  });
+  const csv = `material,location,qty,qc_status,unit_cost,lot\n${yarn.code},${stores.code},500,released,2.80,YL-${suffix}\n`;
+  const form = new FormData();
+  form.append("file", new Blob([csv], { type: "text/csv" }), "opening.csv");
+  const opening = await fetch(`${baseUrl}/api/v1/inventory/opening-balances/`, { method: "POST", headers: { Authorization: `Bearer ${access}` }, body: form });
+  if (!opening.ok) throw new Error(`opening balances: ${opening.status} ${await opening.text()}`);
+  log(`seeded: warehouse ${warehouse?.code}, fabric ${fabric?.code}, supplier ${supplier?.code}, customer ${customer?.code}, yarn ${yarn?.code} (500 kg), greige ${greige?.code}`);
+  return { suffix, missing, warehouse, stores, quarantine, finished, fabric, supplier, price, customer, yarn, greige, yarnLot: `YL-${suffix}` };
 }

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import { applyServerErrors } from "@/lib/forms";
 import { editableQueryOptions, useEtagSave, type Versioned } from "@/lib/resource";
@@ -50,7 +50,7 @@ export function EditDocumentPanel<T extends Versioned>({
   return (
     <QueryState query={query}>
       {({ doc, etag }) => (
-        <EditForm key={etag ?? "none"} path={path} doc={doc as unknown as Record<string, unknown> & Versioned} etag={etag} title={title} fields={fields} onDone={onDone} reload={() => void query.refetch()} />
+        <EditForm path={path} doc={doc as unknown as Record<string, unknown> & Versioned} etag={etag} title={title} fields={fields} onDone={onDone} reload={() => void query.refetch()} />
       )}
     </QueryState>
   );
@@ -75,6 +75,12 @@ function EditForm({
 }) {
   const initial = toForm(doc, fields);
   const form = useForm<Values>({ defaultValues: initial });
+  // A reload (after a 412) brings a newer version: show its values. (Not a remount, so a save
+  // that refreshes the document still reaches its onSuccess.)
+  useEffect(() => {
+    form.reset(toForm(doc, fields));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [etag]);
   const save = useEtagSave<unknown, Record<string, unknown>>(path);
   const [extra, setExtra] = useState<string[]>([]);
   const { errors } = form.formState;

@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { DataTable, type Column } from "@/components/DataTable";
@@ -22,7 +22,7 @@ type Values = z.infer<typeof schema>;
 /** Edit a rule read with its ETag; saving sends If-Match, so a change in between gets 412. */
 export function ReorderRuleEditForm({ id, onDone }: { id: number; onDone: () => void }) {
   const query = useReorderRuleForEdit(id);
-  return <QueryState query={query}>{({ doc, etag }) => <RuleForm key={`${doc.id}-${etag}`} rule={doc} etag={etag} onDone={onDone} reload={() => void query.refetch()} />}</QueryState>;
+  return <QueryState query={query}>{({ doc, etag }) => <RuleForm key={doc.id} rule={doc} etag={etag} onDone={onDone} reload={() => void query.refetch()} />}</QueryState>;
 }
 
 function RuleForm({ rule, etag, onDone, reload }: { rule: ReorderRule; etag: string | null; onDone: () => void; reload: () => void }) {
@@ -33,6 +33,12 @@ function RuleForm({ rule, etag, onDone, reload }: { rule: ReorderRule; etag: str
     defaultValues: { min_qty: String(Number(rule.min_qty)), max_qty: String(Number(rule.max_qty)), multiple: String(Number(rule.multiple)), is_active: rule.is_active },
   });
   const { errors } = form.formState;
+  // A reload (after a 412) brings a newer version: show its values without remounting, so a
+  // successful save (which refreshes the rule) still closes the form.
+  useEffect(() => {
+    form.reset({ min_qty: String(Number(rule.min_qty)), max_qty: String(Number(rule.max_qty)), multiple: String(Number(rule.multiple)), is_active: rule.is_active });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [etag]);
   return (
     <form
       className="panel"

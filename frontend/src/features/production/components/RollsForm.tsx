@@ -75,7 +75,7 @@ export function RollsForm({
         ? { rolls: v.rolls.map((r) => ({ length_m: r.length_m, ...(r.weight_kg ? { weight_kg: r.weight_kg } : {}) })) }
         : { qty: v.qty }),
     };
-    onSubmit(body, (e) => setExtra(applyServerErrors(e, form.setError, (n) => /^(to_location|dye_lot|qty|rolls\.\d+\.(length_m|weight_kg))$/.test(n))));
+    onSubmit(body, (e) => setExtra(applyServerErrors(e, form.setError, (n) => /^(to_location|dye_lot|qty|rolls|rolls\.\d+\.(length_m|weight_kg))$/.test(n))));
   });
   const total = form.watch("rolls").reduce((t, r) => t + (Number(r.length_m) || 0), 0);
   return (
@@ -91,7 +91,11 @@ export function RollsForm({
       </div>
       {fabric && (
         <>
-          {errors.rolls?.root?.message || errors.rolls?.message ? <p className="field-error">{errors.rolls?.root?.message ?? errors.rolls?.message}</p> : null}
+          {errors.rolls?.root?.message || errors.rolls?.message ? (
+            <p className="field-error" role="alert">
+              {errors.rolls?.root?.message ?? errors.rolls?.message}
+            </p>
+          ) : null}
           {rolls.fields.map((field, i) => (
             <div className="form-row" key={field.id}>
               <TextField label={`Output roll ${i + 1} length m`} inputMode="decimal" error={errors.rolls?.[i]?.length_m?.message} {...form.register(`rolls.${i}.length_m`)} />

@@ -49,14 +49,18 @@ export function StockLinesForm({
   const submit = form.handleSubmit((v) => {
     setExtra([]);
     onSubmit({ lines: v.lines.map((l) => ({ lot: Number(l.lot), location: Number(l.location), qty: l.qty.trim() })) }, (e) =>
-      setExtra(applyServerErrors(e, form.setError, (n) => /^lines\.\d+\.(lot|location|qty)$/.test(n))),
+      setExtra(applyServerErrors(e, form.setError, (n) => /^(lines|lines\.\d+\.(lot|location|qty))$/.test(n))),
     );
   });
   return (
     <form className="panel" aria-label={label} noValidate onSubmit={submit}>
       <h2>{label}</h2>
       <ErrorBanner error={error} extra={extra} />
-      {errors.lines?.root?.message ? <p className="field-error">{errors.lines.root.message}</p> : null}
+      {errors.lines?.root?.message || errors.lines?.message ? (
+        <p className="field-error" role="alert">
+          {errors.lines?.root?.message ?? errors.lines?.message}
+        </p>
+      ) : null}
       {lines.fields.map((field, i) => (
         <div className="form-row" key={field.id}>
           <SelectField label={`${label} line ${i + 1} lot`} placeholder="Choose…" options={lotOptions(offered)} error={errors.lines?.[i]?.lot?.message} {...form.register(`lines.${i}.lot`)} />
