@@ -18,6 +18,7 @@ st.set_page_config(page_title="Weft workbench", page_icon=":material/insights:",
 PAGES = {
     "Demand": [st.Page("pages/forecasts.py", title="Forecasts", icon=":material/trending_up:", url_path="forecasts")],
     "Stock": [st.Page("pages/what_if.py", title="Stock what-if", icon=":material/inventory_2:", url_path="what-if")],
+    "Planning": [st.Page("pages/planning.py", title="Planning", icon=":material/event_note:", url_path="planning")],
     "Purchasing": [st.Page("pages/suppliers.py", title="Suppliers", icon=":material/handshake:", url_path="suppliers")],
     "Quality": [st.Page("pages/quality.py", title="Quality", icon=":material/verified:", url_path="quality")],
     "Models": [st.Page("pages/models.py", title="Models", icon=":material/model_training:", url_path="models")],

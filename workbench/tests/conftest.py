@@ -88,7 +88,7 @@ def texts(at: AppTest, kind: str) -> list[str]:
 
 def api_get(stack: LiveStack, path: str, **params) -> dict:
     response = stack.call("GET", path, as_user="planner", params=params)
-    assert response.status_code == 200, response.text
+    assert response.status_code == 200, (response.text, stack.log("api")[-3000:])
     return response.json()
 
 

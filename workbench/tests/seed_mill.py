@@ -15,8 +15,11 @@ from django.utils import timezone
 
 from inventory import services as stock
 from inventory.models import Location, LocationKind, LotOrigin, Material, QCStatus, Warehouse
+from planning import services as planning
 from procurement import services as procurement
 from procurement.models import GoodsReceipt, GoodsReceiptLine, PriceList, PurchaseOrder, PurchaseOrderLine, Supplier
+from production import services as production
+from production.models import Stage
 from quality.services import roll_inspection_create
 from sales import services as sales
 from sales.models import Customer
@@ -139,6 +142,19 @@ while month <= today.replace(day=1):
 
 procurement.scorecard_compute(period_from=first_month, period_to=today.replace(day=1))
 
+# Planning: the jersey is dyed from the greige on one jet (40 kg a day), one week's lead time.
+Location.objects.create(warehouse=warehouse, code="MAIN-FLOOR", name="Dye house", kind=LocationKind.PRODUCTION)
+jet = planning.machine_group_create(
+    code="JET", name="Jet dyeing", stage=Stage.DYEING, capacity_kg_per_day=Decimal("40")
+)
+dye_bom = production.bom_create(
+    code="DYE-SJ180",
+    product=articles[0],
+    stage=Stage.DYEING,
+    components=[{"material": greige, "qty_per_unit": Decimal("1"), "loss_pct": Decimal("5")}],
+)
+planning.bom_planning_set(bom=dye_bom, lead_time_days=7, machine_group=jet)
+
 print(
     json.dumps(
         {
@@ -150,6 +166,7 @@ print(
             "supplier_codes": [s.code for s in suppliers],
             "purchase_orders": po_count,
             "first_month": first_month.isoformat(),
+            "dye_bom": dye_bom.pk,
         }
     )
 )
