@@ -12,8 +12,9 @@ client, the full view stack, KPI cache off):
 The mill posts `--moves-per-day` moves a day (default 3000), so 100× the moves is 100× the history;
 each lot has 20 moves (receipt or production output, a transfer, 17 issues or shipments) and lots
 form yarn → greige → finished families (3 yarn lots into one greige lot into two finished lots).
-The figure at each size is the median over `--repeats` requests (random lots); the ratio is
-largest size ÷ smallest. The database (`weft_bench_growth` on DATABASE_URL's server) is dropped at
+The figure at each size is the median over `--repeats` requests (random lots), taken round-robin
+across the reads; the ratio is largest size ÷ smallest, also given net of a baseline read with no
+ledger behind it (`/users/me/`) timed in the same rounds, since the machine may be busier at one size. The database (`weft_bench_growth` on DATABASE_URL's server) is dropped at
 the end unless --keep-db. Writes benchmarks/results/growth.json.
 
 During COPY the stock-move table's secondary indexes are dropped and rebuilt afterwards, and
@@ -48,6 +49,9 @@ DB_NAME = "weft_bench_growth"
 MOVES_PER_LOT = 20
 FAMILY = ("yarn", "yarn", "yarn", "greige", "finished", "finished")  # lots in one genealogy family
 CHUNK_LOTS = 10_000
+# Timed at every size beside the ledger reads: the same request stack with no ledger behind it, so
+# a ratio can be read net of how busy the machine was at each size.
+BASELINE = "baseline: /users/me/ (no ledger)"
 TABLES = ("inventory_genealogyedge", "inventory_costlayer", "inventory_stockbalance", "inventory_stockmove")
 
 # Per kind: (reason, qty, location role, document type) for moves 0‥19; 1 and 2 are one transfer's pair.
@@ -349,6 +353,7 @@ def timings(lots: int, repeats: int, kpi_repeats: int, seed: int) -> dict[str, d
         return rng.randrange(families) * len(FAMILY) + 1 + offset
 
     reads = {
+        BASELINE: lambda: "/api/v1/users/me/",
         "balance lookup (one lot)": lambda: f"/api/v1/inventory/balances/?lot={rng.randrange(1, lots + 1)}",
         "ledger page (one lot's moves)": lambda: f"/api/v1/inventory/stock-moves/?lot={rng.randrange(1, lots + 1)}",
         "trace upstream (finished lot)": lambda: f"/api/v1/inventory/lots/{family_lot(4)}/trace/?direction=upstream",
@@ -356,19 +361,27 @@ def timings(lots: int, repeats: int, kpi_repeats: int, seed: int) -> dict[str, d
     }
     reads.update({f"KPI {name}": (lambda name=name: f"/api/v1/kpis/{name}/") for name in KPIS})
     reads["KPIs, all"] = lambda: "/api/v1/kpis/"
-    out = {}
-    for label, url in reads.items():
-        count = kpi_repeats if label.startswith("KPI") else repeats
-        client.get(url())  # warm: connection, plans, the pages it reads
-        times = []
-        for _ in range(count):
+    for url in reads.values():
+        client.get(url())  # warm: connection, plans, the pages each read touches
+    # Round-robin, one request per read per round, so a busy spell on the machine hits every read alike.
+    times: dict[str, list[float]] = {label: [] for label in reads}
+    for round_no in range(max(repeats, kpi_repeats)):
+        for label, url in reads.items():
+            if round_no >= (kpi_repeats if label.startswith("KPI") else repeats):
+                continue
             path = url()
             started = time.perf_counter()
             response = client.get(path)
-            times.append((time.perf_counter() - started) * 1000)
+            times[label].append((time.perf_counter() - started) * 1000)
             if response.status_code != 200:
                 raise RuntimeError(f"GET {path}: {response.status_code} {response.content[:300]!r}")
-        out[label] = {"median_ms": round(statistics.median(times), 2), "max_ms": round(max(times), 2), "n": count}
+    out = {}
+    for label, values in times.items():
+        out[label] = {
+            "median_ms": round(statistics.median(values), 2),
+            "max_ms": round(max(values), 2),
+            "n": len(values),
+        }
         print(f"    {label}: {out[label]['median_ms']} ms", file=sys.stderr, flush=True)
     return out
 
@@ -420,14 +433,17 @@ def main(argv: list[str] | None = None) -> int:
             admin_sql(server, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
     small, large = str(sizes[0]), str(sizes[-1])
-    growth = {
-        label: {
-            "ms_small": steps[small]["reads"][label]["median_ms"],
-            "ms_large": steps[large]["reads"][label]["median_ms"],
-            "ratio": ratio(steps[large]["reads"][label]["median_ms"], steps[small]["reads"][label]["median_ms"], 2),
+    base_small, base_large = (steps[size]["reads"][BASELINE]["median_ms"] for size in (small, large))
+    growth = {}
+    for label in steps[small]["reads"]:
+        ms_small, ms_large = steps[small]["reads"][label]["median_ms"], steps[large]["reads"][label]["median_ms"]
+        growth[label] = {
+            "ms_small": ms_small,
+            "ms_large": ms_large,
+            "ratio": ratio(ms_large, ms_small, 2),
+            # (large ÷ its baseline) ÷ (small ÷ its baseline): the growth net of machine load.
+            "ratio_net_of_baseline": ratio(ratio(ms_large, base_large, 4), ratio(ms_small, base_small, 4), 2),
         }
-        for label in steps[small]["reads"]
-    }
     result = {
         "command": "python -m benchmarks.growth " + " ".join(argv if argv is not None else sys.argv[1:]),
         "sizes": sizes,
@@ -445,8 +461,17 @@ def main(argv: list[str] | None = None) -> int:
     RESULT.write_text(json.dumps(result, indent=2) + "\n")
     print(
         markdown_table(
-            ["read", f"ms at {sizes[0]:,}", f"ms at {sizes[-1]:,}", f"ratio ({result['data_ratio']:.0f}× data)"],
-            [[label, g["ms_small"], g["ms_large"], g["ratio"]] for label, g in growth.items()],
+            [
+                "read",
+                f"ms at {sizes[0]:,}",
+                f"ms at {sizes[-1]:,}",
+                f"ratio ({result['data_ratio']:.0f}× data)",
+                "ratio net of baseline",
+            ],
+            [
+                [label, g["ms_small"], g["ms_large"], g["ratio"], g["ratio_net_of_baseline"]]
+                for label, g in growth.items()
+            ],
         )
     )
     return 0
