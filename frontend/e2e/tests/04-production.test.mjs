@@ -73,12 +73,13 @@ test("a work order from the BOM: create → release → issue → output → com
   const output = page.getByRole("form", { name: "Record output" });
   await output.getByRole("button", { name: "Record output" }).click();
   await output.getByText("Enter the roll's length in metres.").waitFor();
-  // …and by the server: a roll heavier than the yarn that went in is refused on its field.
-  await output.getByLabel("Output roll 1 length m").fill("95");
-  await output.getByLabel("Output roll 1 weight kg").fill("40");
+  // …and by the server: 120 m × 1.50 m × 180 g/m² = 32.4 kg of greige cannot come from 27.551 kg
+  // of yarn, so the output is refused with the reason on the rolls.
+  await output.getByLabel("Output roll 1 length m").fill("120");
   await output.getByRole("button", { name: "Record output" }).click();
   await output.locator(".field-error").filter({ hasText: /exceeds input/ }).first().waitFor();
   await screenshot(page, "work-order-output-refused");
+  await output.getByLabel("Output roll 1 length m").fill("95");
   await output.getByLabel("Output roll 1 weight kg").fill("25.5");
   await output.getByRole("button", { name: "Record output" }).click();
   const produced = page.getByRole("region", { name: "Output" });
