@@ -176,7 +176,7 @@ def _broker_status() -> str:
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True, read_only=True)
     model = serializers.SerializerMethodField()
     action = serializers.CharField(source="get_action_display", read_only=True)
     changes = serializers.JSONField(read_only=True)

@@ -157,8 +157,8 @@ class InspectionCreateSerializer(StrictSerializer):
 
 # --- non-conformances -----------------------------------------------------------------------------
 class NonConformanceSerializer(serializers.ModelSerializer):
-    reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    lot_code = serializers.CharField(source="lot.code", default=None, read_only=True)
+    reason = serializers.SlugRelatedField(slug_field="code", allow_null=True, read_only=True)
+    lot_code = serializers.CharField(source="lot.code", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = NonConformance

@@ -14,7 +14,15 @@ from core.views import WeftAPIMixin, WeftAPIView, WeftGenericViewSet
 
 from . import services
 from .models import User
-from .serializers import LogoutSerializer, MeSerializer, UserCreateSerializer, UserSerializer, UserUpdateSerializer
+from .serializers import (
+    LogoutSerializer,
+    MeSerializer,
+    TokenObtainSerializer,
+    TokenRefreshStrictSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+    UserUpdateSerializer,
+)
 
 
 def _failure_key(username: str) -> str:
@@ -25,6 +33,7 @@ class TokenObtainView(WeftAPIMixin, TokenObtainPairView):
     """Username + password → access and refresh tokens. Repeated failures per username get 429."""
 
     authentication_classes: list = []
+    serializer_class = TokenObtainSerializer
 
     def post(self, request, *args, **kwargs):
         username = str(request.data.get("username", "")) if hasattr(request.data, "get") else ""
@@ -43,6 +52,7 @@ class TokenObtainView(WeftAPIMixin, TokenObtainPairView):
 
 class TokenRefreshViewWeft(WeftAPIMixin, TokenRefreshView):
     authentication_classes: list = []
+    serializer_class = TokenRefreshStrictSerializer
 
 
 class LogoutView(WeftAPIView):
