@@ -329,9 +329,9 @@ class FeedbackUpdateSerializer(StrictSerializer):
 
 class FeedbackSerializer(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
-    shipment_number = serializers.CharField(source="shipment.number", default=None, read_only=True)
-    lot_code = serializers.CharField(source="lot.code", default=None, read_only=True)
-    roll_code = serializers.CharField(source="roll.code", default=None, read_only=True)
+    shipment_number = serializers.CharField(source="shipment.number", default=None, allow_null=True, read_only=True)
+    lot_code = serializers.CharField(source="lot.code", default=None, allow_null=True, read_only=True)
+    roll_code = serializers.CharField(source="roll.code", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Feedback

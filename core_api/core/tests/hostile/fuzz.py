@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Budgets: the defaults keep `make test` short; the benchmark raises them.
-EXAMPLES = int(os.environ.get("WEFT_HOSTILE_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("WEFT_HOSTILE_EXAMPLES", "2"))
 REPORT = os.environ.get("WEFT_HOSTILE_REPORT")
 
 
