@@ -7,10 +7,10 @@ import { fmtDate, fmtNumber } from "@/lib/format";
 import { useListState } from "@/lib/use-list-state";
 import { useDefectScans, useLabelScan, useUploadScan, type DefectScan } from "../api/defect-scans";
 
-function UploadForm() {
+function UploadForm({ defaultRoll = "" }: { defaultRoll?: string }) {
   const upload = useUploadScan();
   const [file, setFile] = useState<File | null>(null);
-  const [roll, setRoll] = useState("");
+  const [roll, setRoll] = useState(defaultRoll);
   const [fileError, setFileError] = useState("");
   const [rollError, setRollError] = useState("");
   return (
@@ -101,7 +101,7 @@ export function DefectScansPage() {
       <PageHeader title="Defect scans">
         <p className="muted">The model's verdict on each scan; inspectors confirm or overrule it (their label trains the next model).</p>
       </PageHeader>
-      {mayUpload && <UploadForm />}
+      {mayUpload && <UploadForm key={list.filters.roll ?? ""} defaultRoll={list.filters.roll ?? ""} />}
       <DataTable
         label="Defect scans"
         columns={columns}

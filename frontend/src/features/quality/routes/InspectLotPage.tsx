@@ -121,7 +121,10 @@ export function InspectLotPage() {
           <section key={roll.id} className="panel" aria-label={`Roll ${roll.code}`}>
             <div className="page-header">
               <h2>
-                Roll {roll.code} — {fmtNumber(roll.length_m)} m × {fmtNumber(roll.width_cm)} cm, {fmtNumber(roll.gsm)} GSM
+                Roll {roll.code} — {fmtNumber(roll.length_m)} m × {fmtNumber(roll.width_cm)} cm, {fmtNumber(roll.gsm)} GSM{" "}
+                <Link className="muted" style={{ fontSize: "0.85rem", fontWeight: 400 }} to={`/quality/scans?scan_roll=${roll.id}`} aria-label={`Defect scans of ${roll.code}`}>
+                  scans
+                </Link>
               </h2>
               {inspection ? (
                 <span>
