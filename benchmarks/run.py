@@ -29,6 +29,7 @@ BENCHMARKS = {
     "api_load": "benchmarks.api_load",
     "growth": "benchmarks.growth",
     "seed_demo": "benchmarks.seed_demo",
+    "hostile": "benchmarks.hostile",
 }
 
 # The summary table at the top of the report: (benchmark, what, path into its JSON).
