@@ -130,6 +130,8 @@ PERMISSIONS: dict[str, dict[str, object]] = {
     "production-boms-list": {"GET": R, "POST": roles(PRODUCTION)},
     "production-boms-detail": {"GET": R, "PATCH": roles(PRODUCTION)},
     "production-boms-explode": {"GET": R},
+    "production-machines-list": {"GET": R, "POST": roles(PRODUCTION, PLANNER)},
+    "production-machines-detail": {"GET": R, "PATCH": roles(PRODUCTION, PLANNER)},
     "production-work-orders-list": {"GET": R, "POST": roles(PRODUCTION)},
     "production-work-orders-detail": {"GET": R, "PATCH": roles(PRODUCTION)},
     "production-work-orders-release": {"POST": roles(PRODUCTION)},

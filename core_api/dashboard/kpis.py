@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from inventory.models import MaterialKind, MoveReason, StockMove
 from procurement.models import GoodsReceiptLine, POStatus, PurchaseOrderLine
+from production.models import Output
 from quality.models import RollInspection
 from sales.models import (
     OPEN_ORDER_STATUSES,
@@ -263,8 +264,10 @@ def inventory_turns(period: Period) -> dict:
 def points_per_100yd2(period: Period) -> dict:
     """Average points per 100 yd² = Σ total points × 3600 ÷ Σ (inspected yards × cuttable width in
     inches) over the final roll inspections recorded in the period (area-weighted, ASTM D5430),
-    overall, by article and by supplier (the supplier of the receipt that brought the roll's lot in;
-    lots made in-house show as no supplier)."""
+    overall, by article, by supplier (the supplier of the receipt that brought the roll's lot in;
+    lots made in-house show as no supplier) and by machine (the machine of the work order whose output
+    is the roll's lot, for finished rolls the finishing range; none when the order named no machine
+    or the lot came from a receipt or a dye house)."""
     inspections = RollInspection.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
     area = ExpressionWrapper(F("inspected_yards") * F("cuttable_width_in"), output_field=QTY)
     # Aliases differ from field names: an aggregate named like a column it reads confuses the SQL.
@@ -275,19 +278,25 @@ def points_per_100yd2(period: Period) -> dict:
             return None
         return _number(Decimal(row["points_sum"]) * 3600 / Decimal(row["area_sum"]), 2)
 
-    def grouped(field: str) -> list[dict]:
-        rows = inspections.values(field).annotate(**sums).order_by(field)
+    def grouped(field: str, rows=None) -> list[dict]:
+        rows = (inspections if rows is None else rows).values(field).annotate(**sums).order_by(field)
         return [
             {"key": row[field] or None, "value": rate(row), "rolls": row["roll_count"], "points": row["points_sum"]}
             for row in rows
         ]
 
+    machine = (
+        Output.objects.filter(lot=OuterRef("roll__lot"), work_order__isnull=False)
+        .order_by("id")
+        .values("work_order__machine__code")[:1]
+    )
     overall = inspections.aggregate(**sums)
     return {
         "value": rate(overall),
         "rolls": overall["roll_count"],
         "by_article": grouped("roll__lot__material__article"),
         "by_supplier": grouped("roll__lot__receipt_line__receipt__purchase_order__supplier__code"),
+        "by_machine": grouped("machine_code", inspections.annotate(machine_code=Subquery(machine))),
     }
 
 

@@ -26,7 +26,7 @@ from decimal import ROUND_DOWN, Decimal
 from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Min, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from core import clock
@@ -44,10 +44,11 @@ from inventory.models import (
     StockBalance,
     StockMove,
 )
+from planning import services as planning
 from procurement import services as procurement
 from procurement.models import POStatus, PurchaseOrder, Supplier
 from production import services as production
-from production.models import BOM, Basis, JobWork, Stage, WorkOrder
+from production.models import BOM, Basis, JobWork, Machine, Stage, WorkOrder
 from quality import services as quality
 from quality.models import (
     DefectType,
@@ -59,6 +60,7 @@ from quality.models import (
 )
 from sales import services as sales
 from sales.models import Customer, FeedbackKind, OrderStatus, SalesOrder, SalesOrderLine, Shipment
+from sales.services import SELLABLE_LOCATIONS
 from users.models import User
 from users.roles import ROLES
 from users.services import demo_users_ensure
@@ -83,6 +85,15 @@ JOB_WORK_SHARE = 0.3  # share of dye lots sent to the dye house
 LEAD_IN_WEEKS = 6  # purchasing and production start this long before the first order
 COMPLAINT_RATE = 0.03
 RETURN_RATE = 0.008
+# The machines of each stage and the machine groups planning pools them in (capacity kg/day each);
+# the last number is how rough a finishing range runs (a multiplier of its lots' 4-point scores).
+MACHINE_GROUPS = (
+    ("KNIT-CIRC", "Circular knitting", Stage.KNITTING, D("450"), "CK", "Mayer & Cie circular knitter", 6),
+    ("WEAVE-AJ", "Air-jet weaving", Stage.WEAVING, D("300"), "AJ", "Toyota air-jet loom", 6),
+    ("DYE-JET", "Soft-flow jet dyeing", Stage.DYEING, D("1000"), "JD", "Thies soft-flow jet", 4),
+    ("FIN-STENTER", "Stenters", Stage.FINISHING, D("3000"), "ST", "Brückner stenter", 3),
+)
+FINISHING_ROUGHNESS = {"ST-01": 0.75, "ST-02": 1.0, "ST-03": 1.7}
 KNIT_DEFECTS = (DefectType.NEEDLE_LINE, DefectType.DROP_STITCH, DefectType.BARRE, DefectType.SLUB, DefectType.STAIN)
 WOVEN_DEFECTS = (
     DefectType.BROKEN_END,
@@ -249,6 +260,7 @@ class Seeder:
         self.count("materials", len(self.materials))
         self.progress(f"master data: {len(self.materials)} materials, 2 warehouses, 6 locations")
         self._boms(u)
+        self._machines()
         self._suppliers()
         self._quality_setup()
         self._customers()
@@ -311,6 +323,37 @@ class Seeder:
         self.boms = {code: by_pk[b.pk] for code, b in self.boms.items()}
         self.count("boms", len(self.boms))
         self.progress(f"BOMs: {len(self.boms)} (knitting/weaving, dyeing recipes, finishing)")
+
+    def _machines(self) -> None:
+        """The floor's machines, one stage each, pooled into planning's machine groups."""
+        u = self.user["production"]
+        self.machines: dict[str, list[Machine]] = {}
+        self.machine_runs: dict[str, int] = defaultdict(int)
+        for code, name, stage, per_machine, prefix, model, count in MACHINE_GROUPS:
+            machines = [
+                production.machine_create(code=f"{prefix}-{k:02d}", name=f"{model} no. {k}", stage=stage, user=u)
+                for k in range(1, count + 1)
+            ]
+            self.machines[stage] = machines
+            planning.machine_group_create(
+                code=code,
+                name=name,
+                stage=stage,
+                capacity_kg_per_day=per_machine * count,
+                days_per_week=6,
+                machines=machines,
+                user=self.user["planner"],
+            )
+        self.count("machines", sum(len(m) for m in self.machines.values()))
+        self.progress(f"machines: {self.stats.counts['machines']} in {len(MACHINE_GROUPS)} machine groups")
+
+    def _next_machine(self, stage: str) -> Machine | None:
+        """Work goes round the stage's machines in turn."""
+        machines = self.machines.get(stage)
+        if not machines:
+            return None
+        self.machine_runs[stage] += 1
+        return machines[(self.machine_runs[stage] - 1) % len(machines)]
 
     def _suppliers(self) -> None:
         u = self.user["purchaser"]
@@ -688,6 +731,21 @@ class Seeder:
             self.count("sales_orders")
             self.count("sales_order_lines", len(planned.lines))
 
+    def _sellable(self) -> dict[int, Decimal]:
+        """Released roll stock not yet reserved per finished material, where allocation looks for it."""
+        return dict(
+            StockBalance.objects.filter(
+                roll__isnull=False,
+                lot__qc_status=QCStatus.RELEASED,
+                location__kind__in=SELLABLE_LOCATIONS,
+                location__is_active=True,
+                on_hand__gt=F("reserved"),
+            )
+            .values("material_id")
+            .annotate(q=Sum(F("on_hand") - F("reserved")))
+            .values_list("material_id", "q")
+        )
+
     def ship(self, week: date) -> None:
         horizon = week + timedelta(days=13)
         last = min(week + timedelta(days=5), self.today)
@@ -698,12 +756,16 @@ class Seeder:
             .select_related("customer")
             .order_by("id")
         )
-        requested = dict(
-            SalesOrderLine.objects.filter(order__in=[o.pk for o in due])
-            .values("order_id")
-            .annotate(d=Min("requested_date"))
-            .values_list("order_id", "d")
-        )
+        requested: dict[int, date] = {}
+        needs: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(D))
+        for order_id, material_id, qty, when in SalesOrderLine.objects.filter(
+            order__in=[o.pk for o in due]
+        ).values_list("order_id", "material_id", "qty", "requested_date"):
+            requested[order_id] = min(requested.get(order_id, when), when)
+            needs[order_id][material_id] += qty
+        # An upper bound of what allocation can find per material: an order it cannot cover fails
+        # allocation for certain, so it is not tried (the same outcome without the service call).
+        sellable = self._sellable()
         plans = []
         for order in due:
             when = requested[order.pk]
@@ -715,12 +777,17 @@ class Seeder:
                 continue
             plans.append((ship_day, order.pk, order))
         for ship_day, _, order in sorted(plans, key=lambda p: (p[0], p[1])):
+            if any(qty > sellable.get(mid, D(0)) for mid, qty in needs[order.pk].items()):
+                self.count("allocation_shortfalls")
+                continue
             try:
                 with self.at(ship_day, 8, 30), transaction.atomic():
                     sales.sales_order_allocate(order=order, user=self.user["sales"])
             except StockShortfall:
                 self.count("allocation_shortfalls")
                 continue
+            for mid, qty in needs[order.pk].items():
+                sellable[mid] -= qty
             with self.at(ship_day, 16):
                 shipment = sales.shipment_create(
                     order=order,
@@ -903,7 +970,13 @@ class Seeder:
         u = self.user["production"]
         with self.at(day, 7):
             wo = production.work_order_create(
-                bom=bom, planned_qty=qty, source_location=source, output_location=output, due_date=day, user=u
+                bom=bom,
+                planned_qty=qty,
+                source_location=source,
+                output_location=output,
+                due_date=day,
+                machine=self._next_machine(bom.stage),
+                user=u,
             )
             try:
                 with transaction.atomic():
@@ -958,7 +1031,7 @@ class Seeder:
             if made is None:
                 job_work = True  # dyes or chemicals short: the dye house brings its own
         if job_work:
-            made = self.job_work(art, colour, dyed_m, days)
+            made = self.job_work(art, colour, dyed_m, days, avail)
         if made is None:
             return
         self._consume_avail(avail, bom, dyed_m)
@@ -969,9 +1042,16 @@ class Seeder:
             key = (req.material.pk, self.stores.pk)
             avail[key] = max(avail.get(key, D(0)) - req.qty, D(0))
 
-    def job_work(self, art: cat.Article, colour: str, dyed_m: Decimal, days: list[date]):
+    def job_work(self, art: cat.Article, colour: str, dyed_m: Decimal, days: list[date], avail=None):
         g = self.materials[cat.greige_code(art)]
         greige_m = dyed_m * cat.greige_per_dyed_m(art) / (1 - cat.DYE_LOSS / 100)
+        if avail is not None:
+            # `avail` never understates the greige in stores: when even it cannot cover half the
+            # greige, the lots below cannot either (the same decision, without the query).
+            have = avail.get((g.pk, self.stores.pk), D(0))
+            if have <= 0 or greige_m.quantize(Q2) - have > greige_m / 2:
+                self.count("dyeing_short")
+                return None
         balances = list(
             StockBalance.objects.filter(
                 material=g, location=self.stores, lot__qc_status=QCStatus.RELEASED, on_hand__gt=F("reserved")
@@ -1027,63 +1107,69 @@ class Seeder:
             self.count("finishing_short")
             return
         lot = wo.outputs.order_by("-id").first().lot
-        self.inspect_rolls(lot, art, colour, days[5])
+        roughness = FINISHING_ROUGHNESS.get(wo.machine.code, 1.0) if wo.machine else 1.0
+        self.inspect_rolls(lot, art, colour, days[5], roughness=roughness)
         passed = self.rng.random() > 0.03
         self.final_inspection(lot, days[5], passed=passed)
         if not passed:
             self.held_lots.append((min(days[5] + timedelta(days=self.rng.randint(5, 12)), self.today), lot))
 
-    def inspect_rolls(self, lot: Lot, art: cat.Article, colour: str, day: date) -> None:
+    def inspect_rolls(self, lot: Lot, art: cat.Article, colour: str, day: date, *, roughness: float = 1.0) -> None:
         u = self.user["quality"]
         rng = self.rng
         defects_pool = KNIT_DEFECTS if art.family == "knit" else WOVEN_DEFECTS
-        # A lot's quality and shade: most lots are clean, some run rough, shade drifts per dye lot.
-        lot_points = rng.lognormvariate(math.log(9), 0.55)
+        # A lot's quality and shade: most lots are clean, some run rough (more so off a worn finishing
+        # range), shade drifts per dye lot.
+        lot_points = rng.lognormvariate(math.log(9), 0.55) * roughness
         standard = self.standards[colour]
         offset = [rng.gauss(0, 0.45) for _ in range(3)]
         rolls = list(Roll.objects.filter(lot=lot).order_by("id"))
+        inspections, readings = [], []
+        for roll in rolls:
+            yards = float(roll.length_m) / 0.9144
+            width_in = float(roll.width_cm) / 2.54
+            target = lot_points * rng.uniform(0.6, 1.5) * yards * width_in / 3600
+            defects = []
+            while sum(d["points"] for d in defects) < target and len(defects) < 60:
+                position = D(str(round(rng.uniform(0.5, max(yards - 0.5, 1.0)), 2)))
+                if rng.random() < 0.08:
+                    size = D(str(round(rng.uniform(0.2, 1.8), 2)))
+                    defects.append(
+                        {
+                            "defect_type": DefectType.HOLE,
+                            "hole_size_in": size,
+                            "position_yd": position,
+                            "points": 2 if size <= 1 else 4,
+                        }
+                    )
+                else:
+                    length = D(str(round(rng.uniform(0.5, 11), 2)))
+                    points = 1 if length <= 3 else 2 if length <= 6 else 3 if length <= 9 else 4
+                    defects.append(
+                        {
+                            "defect_type": rng.choice(defects_pool),
+                            "length_in": length,
+                            "position_yd": position,
+                            "points": points,
+                        }
+                    )
+            for d in defects:
+                d.pop("points")
+            inspections.append({"roll": roll, "defects": defects})
+            reading = [standard.lab_l, standard.lab_a, standard.lab_b]
+            lab = [float(v) + offset[i] + rng.gauss(0, 0.2) for i, v in enumerate(reading)]
+            readings.append(
+                {
+                    "roll": roll,
+                    "lab_l": D(str(round(lab[0], 2))),
+                    "lab_a": D(str(round(lab[1], 2))),
+                    "lab_b": D(str(round(lab[2], 2))),
+                }
+            )
+        # The whole lot off the finishing range at once: 4-point grades, then shade readings.
         with self.at(day, 10):
-            for roll in rolls:
-                yards = float(roll.length_m) / 0.9144
-                width_in = float(roll.width_cm) / 2.54
-                target = lot_points * rng.uniform(0.6, 1.5) * yards * width_in / 3600
-                defects = []
-                while sum(d["points"] for d in defects) < target and len(defects) < 60:
-                    position = D(str(round(rng.uniform(0.5, max(yards - 0.5, 1.0)), 2)))
-                    if rng.random() < 0.08:
-                        size = D(str(round(rng.uniform(0.2, 1.8), 2)))
-                        defects.append(
-                            {
-                                "defect_type": DefectType.HOLE,
-                                "hole_size_in": size,
-                                "position_yd": position,
-                                "points": 2 if size <= 1 else 4,
-                            }
-                        )
-                    else:
-                        length = D(str(round(rng.uniform(0.5, 11), 2)))
-                        points = 1 if length <= 3 else 2 if length <= 6 else 3 if length <= 9 else 4
-                        defects.append(
-                            {
-                                "defect_type": rng.choice(defects_pool),
-                                "length_in": length,
-                                "position_yd": position,
-                                "points": points,
-                            }
-                        )
-                for d in defects:
-                    d.pop("points")
-                quality.roll_inspection_create(roll=roll, defects=defects, user=u)
-                reading = [standard.lab_l, standard.lab_a, standard.lab_b]
-                lab = [float(v) + offset[i] + rng.gauss(0, 0.2) for i, v in enumerate(reading)]
-                quality.shade_reading_create(
-                    roll=roll,
-                    lab_l=D(str(round(lab[0], 2))),
-                    lab_a=D(str(round(lab[1], 2))),
-                    lab_b=D(str(round(lab[2], 2))),
-                    standard=standard,
-                    user=u,
-                )
+            quality.roll_inspections_create(items=inspections, user=u)
+            quality.shade_readings_create(items=readings, standard=standard, user=u)
         self.count("finished_rolls", len(rolls))
 
     def final_inspection(self, lot: Lot, day: date, *, passed: bool, note: str = "") -> None:
@@ -1173,5 +1259,12 @@ def mill_counts() -> dict[str, int]:
 
 def seed_demo(*, years: float = 3.0, seed: int = 42, today: date | None = None, out=None) -> dict[str, int]:
     """Build the demo mill (the database must hold no mill yet). Returns row counts."""
-    with disable_auditlog():
-        return Seeder(years=years, seed=seed, today=today, progress=Progress(out)).run()
+    # Seeding writes tens of thousands of rows: no audit trail of its own rows, and no per-query
+    # debug log (DEBUG keeps every SQL statement in memory).
+    debug = settings.DEBUG
+    settings.DEBUG = False
+    try:
+        with disable_auditlog():
+            return Seeder(years=years, seed=seed, today=today, progress=Progress(out)).run()
+    finally:
+        settings.DEBUG = debug

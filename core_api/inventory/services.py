@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, ProtectedError, Q
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from core import clock
@@ -747,6 +748,78 @@ def roll_create(
     raise AssertionError("unreachable")
 
 
+def rolls_create(*, lot: Lot, rolls: list[dict], user=None) -> list[Roll]:
+    """Several rolls of one fabric lot at once (a production output): one code lookup, one insert.
+
+    Each item takes `roll_create`'s fields (length_m, width_cm, gsm, weight_kg, code); errors name
+    the item (`rolls.<i>.<field>`). Codes not given continue the R<yymm>-<n> sequence in order.
+    """
+    material = lot.material
+    if not material.is_fabric:
+        raise InvalidInput(
+            f"{material.code} is not fabric; only fabric lots have rolls.", fields={"lot": ["not fabric"]}
+        )
+    if not rolls:
+        raise InvalidInput("Give at least one roll.", fields={"rolls": ["at least one roll"]})
+    actor = _actor(user)
+    built = []
+    for i, item in enumerate(rolls):
+        length = _positive(item["length_m"], i, f"rolls.{i}.length_m")
+        width_cm, gsm = item.get("width_cm"), item.get("gsm")
+        width = Decimal(str(width_cm if width_cm is not None else (material.width_cm or 0)))
+        grams = Decimal(str(gsm if gsm is not None else (material.gsm or 0)))
+        if width <= 0 or grams <= 0:
+            raise InvalidInput(
+                "A roll needs its width and GSM.",
+                fields={f"rolls.{i}.width_cm": ["required"], f"rolls.{i}.gsm": ["required"]},
+            )
+        weight_kg = item.get("weight_kg")
+        weight = Decimal(str(weight_kg)) if weight_kg is not None else fabric_kg_from_m(length, width, grams)
+        if weight <= 0:
+            raise InvalidInput(
+                "Roll weight must be greater than zero.", fields={f"rolls.{i}.weight_kg": ["must be > 0"]}
+            )
+        built.append(
+            Roll(
+                code=item.get("code") or "",
+                lot=lot,
+                length_m=length,
+                width_cm=width,
+                gsm=grams,
+                weight_kg=weight.quantize(Decimal("0.001")),
+                created_by=actor,
+            )
+        )
+    given = [r.code for r in built if r.code]
+    if len(set(given)) < len(given) or Roll.objects.filter(code__in=given).exists():
+        raise InvalidInput(
+            "Roll codes must be new and distinct.", code="duplicate", fields={"rolls": ["code already exists"]}
+        )
+    unnamed = [r for r in built if not r.code]
+    for attempt in range(5):
+        if unnamed:
+            first = _next_code("R", Roll)
+            prefix, number = first.rsplit("-", 1)
+            for k, roll in enumerate(unnamed):
+                roll.code = f"{prefix}-{int(number) + k:06d}"
+        try:
+            with transaction.atomic():
+                # Primary keys come back on PostgreSQL and on SQLite ≥ 3.35 (RETURNING).
+                made = Roll.objects.bulk_create(built)
+                # bulk_create sends no signals: send post_save so the audit trail records each roll.
+                for roll in made:
+                    post_save.send(
+                        sender=Roll, instance=roll, created=True, update_fields=None, raw=False, using=roll._state.db
+                    )
+                return made
+        except IntegrityError:
+            if not unnamed or attempt == 4:
+                raise InvalidInput(
+                    "Roll codes must be new and distinct.", code="duplicate", fields={"rolls": ["code already exists"]}
+                )
+    raise AssertionError("unreachable")
+
+
 # Allowed QC transitions: quarantine → released/on_hold/rejected; on_hold → released/rejected;
 # released → on_hold (a complaint); rejected is final (the stock goes back to the supplier).
 QC_TRANSITIONS = {
@@ -837,6 +910,43 @@ def genealogy_record(
     )
 
 
+class Edge(NamedTuple):
+    """One input → output edge for `genealogy_record_many`."""
+
+    parent_lot: Lot
+    child_lot: Lot
+    qty: Decimal
+    parent_roll: Roll | None = None
+    child_roll: Roll | None = None
+
+
+def genealogy_record_many(*, edges: list[Edge], document: Document = NO_DOCUMENT) -> list[GenealogyEdge]:
+    """`genealogy_record` for every edge of one posting, in one insert; errors name `edges.<i>`."""
+    rows = []
+    for i, edge in enumerate(edges):
+        if edge.parent_lot.pk == edge.child_lot.pk and edge.parent_roll is None:
+            raise InvalidInput(
+                "A lot cannot be its own input.", fields={f"edges.{i}.parent_lot": ["same as the output"]}
+            )
+        rows.append(
+            GenealogyEdge(
+                parent_lot=edge.parent_lot,
+                parent_roll=edge.parent_roll,
+                child_lot=edge.child_lot,
+                child_roll=edge.child_roll,
+                qty=_positive(edge.qty, i, f"edges.{i}.qty"),
+                document_type=document.type,
+                document_id=str(document.id),
+            )
+        )
+    made = GenealogyEdge.objects.bulk_create(rows)
+    for edge in made:  # bulk_create sends no signals; the audit trail still records each edge
+        post_save.send(
+            sender=GenealogyEdge, instance=edge, created=True, update_fields=None, raw=False, using=edge._state.db
+        )
+    return made
+
+
 # Marks a roll carries from inspection (DESIGN §3.5); only the quality app writes them, through here.
 ROLL_QUALITY_FIELDS = ("points", "points_per_100yd2", "grade", "lab_l", "lab_a", "lab_b", "delta_e", "shade_band")
 
@@ -852,6 +962,36 @@ def roll_record_quality(*, roll: Roll, user=None, **marks) -> Roll:
     Roll.objects.filter(pk=roll.pk).update(**changes)
     roll.refresh_from_db()
     return roll
+
+
+def rolls_record_quality(*, marks: list[tuple[Roll, dict]], user=None) -> list[Roll]:
+    """`roll_record_quality` for several rolls in one statement; call it with the rolls locked.
+
+    `marks` pairs each roll with its marks (the same fields for every roll); the Roll objects given
+    are updated in place (marks, version, updated_at/by) and returned.
+    """
+    if not marks:
+        return []
+    fields = set(marks[0][1])
+    unknown = sorted(fields - set(ROLL_QUALITY_FIELDS))
+    if unknown:
+        raise InvalidInput("Not a roll quality mark.", fields={name: ["not a quality mark"] for name in unknown})
+    if any(set(m) != fields for _, m in marks):
+        raise InvalidInput("Give every roll the same marks.", fields={"marks": ["same fields for every roll"]})
+    now = timezone.now()
+    actor = user if getattr(user, "is_authenticated", False) else None
+    rolls = []
+    for roll, values in marks:
+        for name, value in values.items():
+            setattr(roll, name, value)
+        roll.version = (roll.version or 0) + 1
+        roll.updated_at = now
+        if actor is not None:
+            roll.updated_by = actor
+        rolls.append(roll)
+    written = [*sorted(fields), "version", "updated_at", *(["updated_by"] if actor is not None else [])]
+    Roll.objects.bulk_update(rolls, written)
+    return rolls
 
 
 # --- roll cut / split ---------------------------------------------------------------------------

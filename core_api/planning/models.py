@@ -40,6 +40,8 @@ class MachineGroup(VersionedModel):
     capacity_kg_per_day = models.DecimalField(**KG_DAY)
     days_per_week = models.PositiveSmallIntegerField(default=6)
     is_active = models.BooleanField(default=True)
+    # The machines pooled in the group (of the group's stage; a machine is in at most one group).
+    machines = models.ManyToManyField("production.Machine", blank=True, related_name="machine_groups")
 
     class Meta:
         ordering = ["code"]

@@ -42,7 +42,7 @@ def capacity_list() -> QuerySet[CapacityLoad]:
 
 
 def machine_group_list() -> QuerySet[MachineGroup]:
-    return MachineGroup.objects.all()
+    return MachineGroup.objects.prefetch_related("machines")
 
 
 def bom_planning_list() -> QuerySet[BOMPlanning]:

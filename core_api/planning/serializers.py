@@ -173,6 +173,7 @@ class MachineGroupSerializer(serializers.ModelSerializer):
             "days_per_week",
             "capacity_kg_per_week",
             "is_active",
+            "machines",
             "version",
             "created_at",
             "updated_at",
@@ -185,8 +186,8 @@ class MachineGroupWriteSerializer(StrictModelSerializer):
 
     class Meta:
         model = MachineGroup
-        fields = ["code", "name", "stage", "capacity_kg_per_day", "days_per_week", "is_active"]
-        extra_kwargs = {"code": {"validators": []}}
+        fields = ["code", "name", "stage", "capacity_kg_per_day", "days_per_week", "is_active", "machines"]
+        extra_kwargs = {"code": {"validators": []}, "machines": {"required": False}}
 
 
 class BOMPlanningSerializer(serializers.ModelSerializer):

@@ -40,27 +40,51 @@ def _user(user):
 
 
 # --- master data --------------------------------------------------------------------------------
+def _check_members(machines, stage: str, group_pk=None) -> None:
+    """Machines of a group run the group's stage and belong to no other group."""
+    problems = []
+    for machine in machines:
+        if machine.stage != stage:
+            problems.append(f"{machine.code} is a {machine.stage} machine, the group is {stage}")
+        other = machine.machine_groups.exclude(pk=group_pk).first()
+        if other is not None:
+            problems.append(f"{machine.code} is already in group {other.code}")
+    if problems:
+        raise BusinessRuleViolation(
+            "Some machines cannot join this group.", code="machine_not_allowed", fields={"machines": problems}
+        )
+
+
 @transaction.atomic
-def machine_group_create(*, user=None, **fields) -> MachineGroup:
+def machine_group_create(*, user=None, machines=None, **fields) -> MachineGroup:
     if MachineGroup.objects.filter(code=fields["code"]).exists():
         raise InvalidInput(
             f"Machine group {fields['code']} already exists.", code="duplicate", fields={"code": ["already exists"]}
         )
-    return MachineGroup.objects.create(created_by=_user(user), updated_by=_user(user), **fields)
+    _check_members(machines or [], fields["stage"])
+    group = MachineGroup.objects.create(created_by=_user(user), updated_by=_user(user), **fields)
+    if machines:
+        group.machines.set(machines)
+    return group
 
 
 @transaction.atomic
-def machine_group_update(*, group: MachineGroup, user=None, **changes) -> MachineGroup:
+def machine_group_update(*, group: MachineGroup, user=None, machines=None, **changes) -> MachineGroup:
     group = MachineGroup.objects.select_for_update().get(pk=group.pk)
     if "code" in changes and MachineGroup.objects.filter(code=changes["code"]).exclude(pk=group.pk).exists():
         raise InvalidInput(
             f"Machine group {changes['code']} already exists.", code="duplicate", fields={"code": ["already exists"]}
         )
+    stage = changes.get("stage", group.stage)
+    members = list(group.machines.all()) if machines is None else machines
+    _check_members(members, stage, group_pk=group.pk)
     for name, value in changes.items():
         setattr(group, name, value)
     group.bump_version()
     group.updated_by = _user(user)
     group.save()
+    if machines is not None:
+        group.machines.set(machines)
     return group
 
 

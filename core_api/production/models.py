@@ -79,6 +79,26 @@ class BOMComponent(models.Model):
         return f"{self.bom_id}: {self.material_id} × {self.qty_per_unit}"
 
 
+class Machine(VersionedModel):
+    """One machine on the floor (a circular knitting machine, a loom, a jet dyer, a stenter).
+
+    A work order runs on one machine of its stage, so output quality can be read per machine.
+    Planning pools machines into machine groups for capacity.
+    """
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    is_active = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class WorkOrderStatus(models.TextChoices):
     DRAFT = "draft"
     RELEASED = "released"
@@ -100,6 +120,8 @@ class WorkOrder(VersionedModel):
     # Issuing more than the BOM needs for the planned quantity, by more than this, is refused.
     issue_tolerance_pct = models.DecimalField(**PCT, default=Decimal("5"))
     dye_lot = models.CharField(max_length=80, blank=True)
+    # The machine the order runs on (of the order's stage); its output rolls are attributed to it.
+    machine = models.ForeignKey(Machine, null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders")
     # Accumulated from issues and outputs; process loss = (input − output) ÷ input, in kg.
     input_kg = models.DecimalField(**KG, default=Decimal("0"))
     output_kg = models.DecimalField(**KG, default=Decimal("0"))

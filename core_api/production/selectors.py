@@ -16,6 +16,7 @@ from .models import (
     Consumption,
     JobWork,
     JobWorkIssue,
+    Machine,
     Output,
     Reservation,
     StatusLog,
@@ -84,8 +85,12 @@ def dye_recipe(*, shade_code: str) -> BOM | None:
     return bom_list().filter(stage="dyeing", is_active=True, product__shade_code=shade_code).first()
 
 
+def machine_list() -> QuerySet[Machine]:
+    return Machine.objects.all()
+
+
 def work_order_list() -> QuerySet[WorkOrder]:
-    return WorkOrder.objects.select_related("bom", "product", "source_location", "output_location")
+    return WorkOrder.objects.select_related("bom", "product", "source_location", "output_location", "machine")
 
 
 def work_order_detail() -> QuerySet[WorkOrder]:
@@ -126,7 +131,19 @@ class WorkOrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = WorkOrder
-        fields = {"product": ["exact"], "stage": ["exact"], "bom": ["exact"], "dye_lot": ["exact"]}
+        fields = {
+            "product": ["exact"],
+            "stage": ["exact"],
+            "bom": ["exact"],
+            "dye_lot": ["exact"],
+            "machine": ["exact"],
+        }
+
+
+class MachineFilter(django_filters.FilterSet):
+    class Meta:
+        model = Machine
+        fields = {"stage": ["exact"], "is_active": ["exact"]}
 
 
 class JobWorkFilter(django_filters.FilterSet):

@@ -16,6 +16,7 @@ from .models import (
     Consumption,
     JobWork,
     JobWorkIssue,
+    Machine,
     Output,
     Reservation,
     Stage,
@@ -138,8 +139,15 @@ class ProductionOutputSerializer(serializers.ModelSerializer):
         return [{"id": r.pk, "code": r.code, "length_m": str(r.length_m)} for r in output.lot.rolls.all()]
 
 
+class MachineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Machine
+        fields = ["id", "code", "name", "stage", "is_active", "notes", "version", "created_at", "updated_at"]
+
+
 class WorkOrderSerializer(serializers.ModelSerializer):
     bom_code = serializers.CharField(source="bom.code", read_only=True)
+    machine_code = serializers.CharField(source="machine.code", default=None, read_only=True)
     product_code = serializers.CharField(source="product.code", read_only=True)
     unit = serializers.CharField(source="product.unit", read_only=True)
 
@@ -161,6 +169,8 @@ class WorkOrderSerializer(serializers.ModelSerializer):
             "output_location",
             "issue_tolerance_pct",
             "dye_lot",
+            "machine",
+            "machine_code",
             "input_kg",
             "output_kg",
             "process_loss_pct",
@@ -300,6 +310,7 @@ class WorkOrderCreateSerializer(StrictSerializer):
     dye_lot = serializers.CharField(max_length=80, allow_blank=True, default="")
     due_date = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(allow_blank=True, default="")
+    machine = serializers.PrimaryKeyRelatedField(queryset=Machine.objects.all(), required=False, allow_null=True)
 
 
 class WorkOrderUpdateSerializer(StrictSerializer):
@@ -311,6 +322,23 @@ class WorkOrderUpdateSerializer(StrictSerializer):
     )
     dye_lot = serializers.CharField(max_length=80, allow_blank=True, required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(allow_blank=True, required=False)
+    machine = serializers.PrimaryKeyRelatedField(queryset=Machine.objects.all(), required=False, allow_null=True)
+
+
+class MachineCreateSerializer(StrictSerializer):
+    code = serializers.CharField(max_length=40)
+    name = serializers.CharField(max_length=120)
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    is_active = serializers.BooleanField(default=True)
+    notes = serializers.CharField(allow_blank=True, default="")
+
+
+class MachineUpdateSerializer(StrictSerializer):
+    code = serializers.CharField(max_length=40, required=False)
+    name = serializers.CharField(max_length=120, required=False)
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    is_active = serializers.BooleanField(required=False)
     notes = serializers.CharField(allow_blank=True, required=False)
 
 

@@ -39,6 +39,7 @@ from .models import (
     JobWork,
     JobWorkIssue,
     JobWorkStatus,
+    Machine,
     Output,
     Reservation,
     StatusLog,
@@ -327,6 +328,59 @@ def bom_update(*, bom: BOM, user=None, components: list[dict] | None = None, **c
     return bom
 
 
+# --- machines -----------------------------------------------------------------------------------
+@transaction.atomic
+def machine_create(*, code: str, name: str, stage: str, is_active: bool = True, notes: str = "", user=None) -> Machine:
+    if Machine.objects.filter(code=code).exists():
+        raise InvalidInput(f"Machine {code} already exists.", code="duplicate", fields={"code": ["already exists"]})
+    return Machine.objects.create(
+        code=code,
+        name=name,
+        stage=stage,
+        is_active=is_active,
+        notes=notes,
+        created_by=_user(user),
+        updated_by=_user(user),
+    )
+
+
+@transaction.atomic
+def machine_update(*, machine: Machine, user=None, **changes) -> Machine:
+    machine = Machine.objects.select_for_update().get(pk=machine.pk)
+    if "code" in changes and Machine.objects.filter(code=changes["code"]).exclude(pk=machine.pk).exists():
+        raise InvalidInput(
+            f"Machine {changes['code']} already exists.", code="duplicate", fields={"code": ["already exists"]}
+        )
+    if "stage" in changes and changes["stage"] != machine.stage and machine.work_orders.exists():
+        raise BusinessRuleViolation(
+            f"{machine.code} has run work orders at {machine.stage}; its stage cannot change.",
+            code="in_use",
+            fields={"stage": ["work orders ran on this machine at its current stage"]},
+        )
+    for name, value in changes.items():
+        setattr(machine, name, value)
+    machine.bump_version()
+    machine.updated_by = _user(user)
+    machine.save()
+    return machine
+
+
+def _check_machine(machine: Machine | None, stage: str) -> None:
+    """A work order runs on an active machine of its own stage (or on no named machine)."""
+    if machine is None:
+        return
+    if machine.stage != stage:
+        raise BusinessRuleViolation(
+            f"{machine.code} is a {machine.stage} machine; this work order is at {stage}.",
+            code="wrong_machine_stage",
+            fields={"machine": [f"not a {stage} machine"]},
+        )
+    if not machine.is_active:
+        raise BusinessRuleViolation(
+            f"Machine {machine.code} is inactive.", code="machine_inactive", fields={"machine": ["inactive"]}
+        )
+
+
 # --- work orders --------------------------------------------------------------------------------
 def _document(work_order: WorkOrder) -> Document:
     return Document("production.workorder", str(work_order.pk), work_order.number)
@@ -352,10 +406,12 @@ def work_order_create(
     dye_lot: str = "",
     due_date=None,
     notes: str = "",
+    machine: Machine | None = None,
 ) -> WorkOrder:
     planned_qty = _positive(planned_qty, "planned_qty")
     if not bom.is_active:
         raise BusinessRuleViolation(f"BOM {bom.code} is inactive.", code="bom_inactive", fields={"bom": ["inactive"]})
+    _check_machine(machine, bom.stage)
     if output_location.kind == LocationKind.SUBCONTRACTOR:
         raise InvalidInput(
             "Work orders produce in-house; send work out through job work.",
@@ -376,6 +432,7 @@ def work_order_create(
         dye_lot=dye_lot,
         due_date=due_date,
         notes=notes,
+        machine=machine,
         created_by=_user(user),
         **fields,
     )
@@ -394,6 +451,8 @@ def work_order_update(*, work_order: WorkOrder, user=None, **changes) -> WorkOrd
         )
     if "planned_qty" in changes:
         changes["planned_qty"] = _positive(changes["planned_qty"], "planned_qty")
+    if "machine" in changes:
+        _check_machine(changes["machine"], work_order.stage)
     for name, value in changes.items():
         setattr(work_order, name, value)
     work_order.bump_version()
@@ -515,30 +574,35 @@ def _release_reservations(work_order: WorkOrder, user) -> None:
     Reservation.objects.filter(pk__in=[r.pk for r in open_ones]).update(open_qty=0)
 
 
-def _take_from_reservations(work_order: WorkOrder, lines: list[StockLine], user) -> None:
-    """The part of each line that was reserved for this work order stops being reserved first."""
-    open_ones = list(work_order.reservations.filter(open_qty__gt=0).select_related("lot__material", "roll", "location"))
-    release = []
+def _split_by_reservations(
+    open_ones: list[Reservation], lines: list[StockLine]
+) -> tuple[list[StockLine], list[StockLine]]:
+    """Each line's part reserved for the work order (its open reservations), and the rest.
+
+    The reservations are used up; the reserved parts are issued out of the reservation and the rest
+    from free stock, so issuing what release reserved is one posting.
+    """
+    reserved, free, touched = [], [], {}
     for line in lines:
         left = line.qty
+        key = (line.lot.pk, line.roll.pk if line.roll else None, line.location.pk)
         for r in open_ones:
             if left <= 0:
                 break
-            if (r.lot_id, r.roll_id, r.location_id) != (
-                line.lot.pk,
-                line.roll.pk if line.roll else None,
-                line.location.pk,
-            ):
+            if (r.lot_id, r.roll_id, r.location_id) != key:
                 continue
             take = min(r.open_qty, left)
             if take <= 0:
                 continue
             r.open_qty -= take
             left -= take
-            release.append(StockLine(lot=r.lot, roll=r.roll, location=r.location, qty=take))
-            r.save(update_fields=["open_qty"])
-    if release:
-        stock.stock_unreserve(lines=release, document=_document(work_order), user=user)
+            touched[r.pk] = r
+            reserved.append(StockLine(lot=line.lot, roll=line.roll, location=line.location, qty=take))
+        if left > 0:
+            free.append(StockLine(lot=line.lot, roll=line.roll, location=line.location, qty=left))
+    if touched:
+        Reservation.objects.bulk_update(list(touched.values()), ["open_qty"])
+    return reserved, free
 
 
 @transaction.atomic
@@ -551,21 +615,30 @@ def work_order_issue(*, work_order: WorkOrder, user=None, lines: list[dict] | No
             code="invalid_transition",
             fields={"status": ["issue needs a released or in-progress work order"]},
         )
+    open_reservations = list(
+        work_order.reservations.filter(open_qty__gt=0)
+        .select_related("lot__material", "roll", "location")
+        .order_by("id")
+    )
     if lines:
         picked = _resolve_lines(lines)
     else:
-        picked = [
-            StockLine(lot=r.lot, roll=r.roll, location=r.location, qty=r.open_qty)
-            for r in work_order.reservations.filter(open_qty__gt=0).select_related("lot__material", "roll", "location")
-        ]
+        picked = [StockLine(lot=r.lot, roll=r.roll, location=r.location, qty=r.open_qty) for r in open_reservations]
         if not picked:
             raise InvalidInput(
                 "Nothing is reserved for this work order; name the lots to issue.",
                 fields={"lines": ["required: nothing reserved"]},
             )
     needs = _requirements_by_material(work_order)
-    issued_before = dict(
-        work_order.inputs.values("lot__material_id").annotate(total=Sum("qty")).values_list("lot__material_id", "total")
+    # Nothing is issued before the first issue (the order is still released, not in progress).
+    issued_before = (
+        {}
+        if work_order.status == WorkOrderStatus.RELEASED
+        else dict(
+            work_order.inputs.values("lot__material_id")
+            .annotate(total=Sum("qty"))
+            .values_list("lot__material_id", "total")
+        )
     )
     asked: dict[int, Decimal] = defaultdict(Decimal)
     tolerance = 1 + work_order.issue_tolerance_pct / 100
@@ -589,12 +662,20 @@ def work_order_issue(*, work_order: WorkOrder, user=None, lines: list[dict] | No
         raise BusinessRuleViolation(
             "Issuing beyond what the BOM allows is refused; nothing was issued.", code="over_issue", fields=problems
         )
-    _take_from_reservations(work_order, picked, user)
-    moves = stock.stock_issue(
-        lines=picked, reason=MoveReason.PRODUCTION_ISSUE, document=_document(work_order), user=user
-    )
+    reserved, free = _split_by_reservations(open_reservations, picked)
+    issued: list[tuple[StockLine, object]] = []
+    for part, from_reserved in ((reserved, True), (free, False)):
+        if part:
+            moves = stock.stock_issue(
+                lines=part,
+                reason=MoveReason.PRODUCTION_ISSUE,
+                document=_document(work_order),
+                user=user,
+                from_reserved=from_reserved,
+            )
+            issued += zip(part, moves, strict=True)
     consumptions = []
-    for line, move in zip(picked, moves, strict=True):
+    for line, move in issued:
         consumptions.append(
             Consumption(
                 work_order=work_order,
@@ -662,7 +743,7 @@ def _absorb(open_inputs: list[Consumption], consumed: list[dict] | None, field: 
         absorbed.append(_Absorbed(source, qty, value, kg))
         source.attributed_qty += qty
         source.attributed_value += value
-        source.save(update_fields=["attributed_qty", "attributed_value"])
+    Consumption.objects.bulk_update([source for source, _ in wanted], ["attributed_qty", "attributed_value"])
     return absorbed
 
 
@@ -689,18 +770,7 @@ def _receive_output(
     material = lot.material
     lines: list[StockLine] = []
     if material.is_fabric:
-        made = [
-            stock.roll_create(
-                lot=lot,
-                length_m=r["length_m"],
-                width_cm=r.get("width_cm"),
-                gsm=r.get("gsm"),
-                weight_kg=r.get("weight_kg"),
-                code=r.get("code"),
-                user=user,
-            )
-            for r in rolls
-        ]
+        made = stock.rolls_create(lot=lot, rolls=rolls, user=user)
         masses = [fabric_kg_from_m(r.length_m, r.width_cm, r.gsm) for r in made]
         out_kg = sum(masses, Decimal(0))
         out_qty = sum((r.length_m for r in made), Decimal(0))
@@ -812,14 +882,10 @@ def work_order_output(
         document=document,
         user=user,
     )
-    for a in absorbed:
-        stock.genealogy_record(
-            parent_lot=a.consumption.lot,
-            parent_roll=a.consumption.roll,
-            child_lot=lot,
-            qty=a.qty,
-            document=document,
-        )
+    stock.genealogy_record_many(
+        edges=[stock.Edge(a.consumption.lot, lot, a.qty, parent_roll=a.consumption.roll) for a in absorbed],
+        document=document,
+    )
     output = Output.objects.create(
         work_order=work_order,
         lot=lot,
@@ -1037,9 +1103,11 @@ def job_work_receive(
         document=document,
         user=user,
     )
+    stock.genealogy_record_many(
+        edges=[stock.Edge(issue.lot, lot, qty, parent_roll=issue.roll) for issue, qty in chosen], document=document
+    )
     consumptions = []
     for (issue, qty), move in zip(chosen, moves, strict=True):
-        stock.genealogy_record(parent_lot=issue.lot, parent_roll=issue.roll, child_lot=lot, qty=qty, document=document)
         JobWorkIssue.objects.filter(pk=issue.pk).update(consumed_qty=F("consumed_qty") + qty)
         consumptions.append(
             Consumption(

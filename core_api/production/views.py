@@ -72,6 +72,33 @@ class BOMViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericVi
         )
 
 
+class MachineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
+    """Machines on the floor, one stage each; a work order names the machine it runs on."""
+
+    serializer_class = serializers.MachineSerializer
+    filterset_class = selectors.MachineFilter
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "stage", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.machine_list()
+
+    @extend_schema(request=serializers.MachineCreateSerializer, responses={201: serializers.MachineSerializer})
+    def create(self, request):
+        machine = services.machine_create(
+            **_parsed(serializers.MachineCreateSerializer, request.data), user=request.user
+        )
+        return Response(serializers.MachineSerializer(machine).data, status=201)
+
+    @extend_schema(request=serializers.MachineUpdateSerializer, responses=serializers.MachineSerializer)
+    def partial_update(self, request, pk=None):
+        machine = self.get_object()
+        check_if_match(request, machine)
+        changes = _parsed(serializers.MachineUpdateSerializer, request.data)
+        machine = services.machine_update(machine=machine, user=request.user, **changes)
+        return Response(serializers.MachineSerializer(machine).data)
+
+
 class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WeftGenericViewSet):
     """Work orders: draft → released → in_progress → completed → closed (cancelled from draft/released)."""
 

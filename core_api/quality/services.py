@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from core.errors import BusinessRuleViolation, Conflict, InvalidInput
@@ -394,6 +395,92 @@ def roll_inspection_create(
 
 
 @transaction.atomic
+def roll_inspections_create(*, items: list[dict], threshold: str | None = None, user=None) -> list[RollInspection]:
+    """`roll_inspection_create` for several rolls at once (a lot off the finishing range), all or none.
+
+    Each item holds `roll`, `defects` and optionally `inspected_yards`, `cuttable_width_in` and
+    `notes`; errors name the item (`items.<i>.…`). The rolls are locked together, the inspections,
+    their defects and the rolls' marks are written in one statement each.
+    """
+    if not items:
+        raise InvalidInput("Give at least one roll.", fields={"items": ["at least one roll"]})
+    ids = [item["roll"].pk for item in items]
+    if len(set(ids)) < len(ids):
+        raise InvalidInput("A roll is listed twice.", fields={"items": ["each roll once"]})
+    rolls = {r.pk: r for r in Roll.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    done = dict(RollInspection.objects.filter(roll_id__in=ids).values_list("roll_id", "number"))
+    if done:
+        first = next(i for i, pk in enumerate(ids) if pk in done)
+        raise Conflict(
+            f"Roll {rolls[ids[first]].code} already has its final inspection {done[ids[first]]}.",
+            code="already_inspected",
+            fields={f"items.{first}.roll": [f"inspected in {done[ids[first]]}"]},
+        )
+    threshold_name, limit = threshold_for(threshold)
+    planned = []
+    for i, item in enumerate(items):
+        roll = rolls[item["roll"].pk]
+        roll_yards = (roll.length_m / formulas.METRES_PER_YARD).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        given = item.get("inspected_yards")
+        yards = roll_yards if given is None else Decimal(given)
+        if yards > roll_yards:
+            raise InvalidInput(
+                "More yards inspected than the roll has.",
+                fields={f"items.{i}.inspected_yards": [f"at most {roll_yards} yd"]},
+            )
+        width = item.get("cuttable_width_in")
+        width = (
+            (roll.width_cm / formulas.CM_PER_INCH).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if width is None
+            else Decimal(width)
+        )
+        try:
+            rows = _clean_defects(item.get("defects", []), yards, roll_yards)
+        except InvalidInput as error:
+            error.fields = {f"items.{i}.{name}": messages for name, messages in (error.fields or {}).items()}
+            raise
+        total = formulas.capped_total((r.position_yd, r.points) for r in rows)
+        per_100 = formulas.points_per_100yd2(total, yards, width)
+        planned.append((roll, yards, width, total, per_100, formulas.grade(per_100, limit), rows, item))
+    inspections = RollInspection.objects.bulk_create(
+        RollInspection(
+            number=f"~{uuid.uuid4().hex[:18]}",
+            roll=roll,
+            inspected_yards=yards,
+            cuttable_width_in=width,
+            threshold_name=threshold_name,
+            threshold=limit,
+            total_points=total,
+            points_per_100yd2=per_100,
+            grade=quality,
+            inspector=_user(user),
+            notes=item.get("notes", ""),
+            created_by=_user(user),
+        )
+        for roll, yards, width, total, per_100, quality, rows, item in planned
+    )
+    for inspection in inspections:
+        inspection.number = f"RI-{inspection.pk:06d}"
+    RollInspection.objects.bulk_update(inspections, ["number"])
+    defects = []
+    for inspection, (_, _, _, _, _, _, rows, _) in zip(inspections, planned, strict=True):
+        for row in rows:
+            row.inspection = inspection
+            defects.append(row)
+    RollDefect.objects.bulk_create(defects)
+    stock.rolls_record_quality(
+        marks=[
+            (roll, {"points": total, "points_per_100yd2": per_100, "grade": quality})
+            for roll, _, _, total, per_100, quality, _, _ in planned
+        ],
+        user=user,
+    )
+    for inspection in inspections:  # bulk writes send no signals; the audit trail still records them
+        post_save.send(sender=RollInspection, instance=inspection, created=True, raw=False, using=inspection._state.db)
+    return inspections
+
+
+@transaction.atomic
 def roll_inspection_add_image(*, inspection: RollInspection, image, defect_id=None, caption: str = "", user=None):
     defect = None
     if defect_id is not None:
@@ -494,3 +581,51 @@ def shade_reading_create(
         roll=roll, user=user, lab_l=reading[0], lab_a=reading[1], lab_b=reading[2], delta_e=delta_e, shade_band=band
     )
     return row
+
+
+@transaction.atomic
+def shade_readings_create(*, items: list[dict], standard: ShadeStandard, user=None) -> list[ShadeReading]:
+    """`shade_reading_create` for several rolls of one shade against one standard, all or none.
+
+    Each item holds `roll`, `lab_l`, `lab_a`, `lab_b`; errors name the item (`items.<i>.…`).
+    """
+    if not items:
+        raise InvalidInput("Give at least one roll.", fields={"items": ["at least one roll"]})
+    if not standard.is_active:
+        raise BusinessRuleViolation(
+            "That standard is inactive.", code="standard_inactive", fields={"standard": ["inactive"]}
+        )
+    ids = [item["roll"].pk for item in items]
+    if len(set(ids)) < len(ids):
+        raise InvalidInput("A roll is listed twice.", fields={"items": ["each roll once"]})
+    rolls = {r.pk: r for r in Roll.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    target = (standard.lab_l, standard.lab_a, standard.lab_b)
+    readings, marks = [], []
+    for item in items:
+        reading = (_lab(item["lab_l"]), _lab(item["lab_a"]), _lab(item["lab_b"]))
+        delta_e = formulas.delta_e_2000(reading, target).quantize(LAB_Q, rounding=ROUND_HALF_UP)
+        band = formulas.shade_band(delta_e, standard.tolerance)
+        roll = rolls[item["roll"].pk]
+        readings.append(
+            ShadeReading(
+                roll=roll,
+                standard=standard,
+                lab_l=reading[0],
+                lab_a=reading[1],
+                lab_b=reading[2],
+                delta_e=delta_e,
+                band=band,
+                inspector=_user(user),
+            )
+        )
+        marks.append(
+            (
+                roll,
+                {"lab_l": reading[0], "lab_a": reading[1], "lab_b": reading[2], "delta_e": delta_e, "shade_band": band},
+            )
+        )
+    made = ShadeReading.objects.bulk_create(readings)
+    stock.rolls_record_quality(marks=marks, user=user)
+    for row in made:  # bulk writes send no signals; the audit trail still records them
+        post_save.send(sender=ShadeReading, instance=row, created=True, raw=False, using=row._state.db)
+    return made

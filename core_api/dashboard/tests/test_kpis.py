@@ -219,3 +219,55 @@ def test_unknown_kpi_is_404_and_bad_dates_are_400(db, client_as, api):
     response = client.get(KPIS, {"from": "2025-03-02", "to": "2025-03-01"})
     assert response.status_code == 400 and "from" in response.json()["error"]["fields"]
     assert api.get(KPIS).status_code == 401
+
+
+def test_points_per_100yd2_by_machine(db, client_as):
+    """Finished rolls attributed to the finishing range their work order ran on.
+
+    Three finishing work orders turn dyed rolls into 100 m rolls of a 150 cm fabric (109.36 yd ×
+    59.06 in each, as quality rounds them): two rolls on STENTER-1 (6 and 8 points), one on
+    STENTER-2 (20 points), one on an order that named no machine (2 points).
+    """
+    from production import services as production
+    from production.models import Stage
+    from production.tests.factories import FinishedFactory, LocationFactory, receive_rolls
+
+    floor = LocationFactory(code="FLOOR", kind=LocationKind.PRODUCTION)
+    fg = LocationFactory(code="FG", kind=LocationKind.FINISHED_GOODS)
+    dyed = FinishedFactory(code="D175", gsm=Decimal("175"), width_cm=Decimal("172"), article="")
+    finished = FinishedFactory(code="F170", gsm=Decimal("170"), width_cm=Decimal("150"), article="SJ-170")
+    receive_rolls(dyed, floor, [150, 150, 150])
+    bom = production.bom_create(
+        code="FIN-F170",
+        product=finished,
+        stage=Stage.FINISHING,
+        components=[{"material": dyed, "qty_per_unit": Decimal("1"), "loss_pct": Decimal("3")}],
+    )
+    good = production.machine_create(code="STENTER-1", name="Stenter one", stage=Stage.FINISHING)
+    rough = production.machine_create(code="STENTER-2", name="Stenter two", stage=Stage.FINISHING)
+
+    def run(machine, rolls):
+        wo = production.work_order_create(
+            bom=bom, planned_qty=Decimal(100 * rolls), source_location=floor, output_location=fg, machine=machine
+        )
+        production.work_order_release(work_order=wo)
+        production.work_order_issue(work_order=wo)
+        output = production.work_order_output(work_order=wo, rolls=[{"length_m": Decimal("100")}] * rolls)
+        return list(output.lot.rolls.order_by("id"))
+
+    first, second = run(good, 2)
+    (third,) = run(rough, 1)
+    (fourth,) = run(None, 1)
+    inspect(first, [10, 4])  # 4 + 2 = 6 points
+    inspect(second, [10, 10])  # 8 points
+    inspect(third, [10] * 5)  # 20 points
+    inspect(fourth, [4])  # 2 points
+
+    body = kpi(client_as("quality"), "points-per-100yd2")
+    area = 109.36 * 59.06
+    assert body["rolls"] == 4 and body["value"] == round(36 * 3600 / (4 * area), 2)
+    assert {row["key"]: (row["value"], row["rolls"], row["points"]) for row in body["by_machine"]} == {
+        "STENTER-1": (round(14 * 3600 / (2 * area), 2), 2, 14),
+        "STENTER-2": (round(20 * 3600 / area, 2), 1, 20),
+        None: (round(2 * 3600 / area, 2), 1, 2),
+    }

@@ -290,3 +290,62 @@ def test_invariant_check_finds_a_tampered_balance(yarn, stores, make_lot):
     assert any("FIFO layers are worth 1" in p for p in problems)
     with pytest.raises(CommandError):
         call_command("check_stock_invariants")
+
+
+# --- several at once (a production output) -------------------------------------------------------
+def test_rolls_of_one_output_are_made_together_in_the_code_sequence(fabric, yarn, make_lot):
+    from auditlog.models import LogEntry
+
+    lot = make_lot(fabric)
+    first = services.roll_create(lot=lot, length_m=D("10"))
+    made = services.rolls_create(
+        lot=lot, rolls=[{"length_m": D("100")}, {"length_m": D("50"), "gsm": D("200"), "width_cm": D("160")}]
+    )
+    stamp, number = first.code.rsplit("-", 1)
+    assert [r.code for r in made] == [f"{stamp}-{int(number) + 1:06d}", f"{stamp}-{int(number) + 2:06d}"]
+    assert all(r.pk for r in made)
+    # Weight from GSM and width: 100 m × 1.5 m × 180 g = 27 kg; 50 m × 1.6 m × 200 g = 16 kg.
+    assert [
+        (r.weight_kg, r.gsm, r.width_cm) for r in Roll.objects.filter(pk__in=[r.pk for r in made]).order_by("pk")
+    ] == [
+        (D("27.000"), D("180"), D("150")),
+        (D("16.000"), D("200"), D("160")),
+    ]
+    # Written in one insert, yet each roll is in the audit trail.
+    assert LogEntry.objects.filter(content_type__model="roll", object_pk__in=[str(r.pk) for r in made]).count() == 2
+
+    with pytest.raises(InvalidInput) as bad:
+        services.rolls_create(lot=lot, rolls=[{"length_m": D("5")}, {"length_m": D("-1")}])
+    assert "rolls.1.length_m" in bad.value.fields
+    with pytest.raises(InvalidInput):
+        services.rolls_create(lot=make_lot(yarn), rolls=[{"length_m": D("5")}])
+    assert Roll.objects.filter(lot=lot).count() == 3
+
+
+def test_genealogy_edges_of_one_posting_in_one_call(fabric, yarn, make_lot):
+    yarn_a, yarn_b, out = make_lot(yarn), make_lot(yarn), make_lot(fabric)
+    document = Document("production.workorder", "7", "WO-000007")
+    services.genealogy_record_many(
+        edges=[services.Edge(yarn_a, out, D("12.5")), services.Edge(yarn_b, out, D("3"))], document=document
+    )
+    assert sorted(
+        GenealogyEdge.objects.filter(child_lot=out).values_list("parent_lot__code", "qty", "document_id")
+    ) == sorted([(yarn_a.code, D("12.5"), "7"), (yarn_b.code, D("3"), "7")])
+    with pytest.raises(InvalidInput) as bad:
+        services.genealogy_record_many(edges=[services.Edge(yarn_a, out, D("1")), services.Edge(out, out, D("1"))])
+    assert "edges.1.parent_lot" in bad.value.fields
+    assert GenealogyEdge.objects.filter(child_lot=out).count() == 2
+
+
+def test_quality_marks_of_several_rolls_in_one_statement(fabric, make_lot):
+    lot = make_lot(fabric)
+    rolls = services.rolls_create(lot=lot, rolls=[{"length_m": D("100")}, {"length_m": D("90")}])
+    services.rolls_record_quality(
+        marks=[(rolls[0], {"points": 4, "grade": "first"}), (rolls[1], {"points": 70, "grade": "second"})]
+    )
+    assert list(Roll.objects.filter(lot=lot).order_by("pk").values_list("points", "grade", "version")) == [
+        (4, "first", 2),
+        (70, "second", 2),
+    ]
+    with pytest.raises(InvalidInput):
+        services.rolls_record_quality(marks=[(rolls[0], {"length_m": D("1")})])

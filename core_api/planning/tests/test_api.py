@@ -180,3 +180,31 @@ def test_machine_groups_and_bom_planning(mill, planner, client_as):
     )
     assert row.status_code == 201 and row.json()["lead_time_days"] == 3
     assert client_as("sales").post(f"{BASE}/machine-groups/", {}, format="json").status_code == 403
+
+
+def test_machine_groups_pool_machines_of_their_stage(mill, planner):
+    from production import services as production
+
+    looms = [production.machine_create(code=f"AJ-{k}", name=f"Loom {k}", stage="weaving") for k in (1, 2, 3)]
+    knitter = production.machine_create(code="CK-1", name="Knitter", stage="knitting")
+    body = {"code": "LOOMS", "name": "Looms", "stage": "weaving", "capacity_kg_per_day": "900"}
+    created = planner.post(f"{BASE}/machine-groups/", {**body, "machines": [looms[0].pk, looms[1].pk]}, format="json")
+    assert created.status_code == 201, created.content
+    gid = created.json()["id"]
+    assert sorted(created.json()["machines"]) == sorted([looms[0].pk, looms[1].pk])
+
+    # A knitting machine cannot join a weaving group, nor a loom a second group: 422, nothing written.
+    wrong = planner.patch(f"{BASE}/machine-groups/{gid}/", {"machines": [looms[0].pk, knitter.pk]}, format="json")
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["fields"]["machines"] == ["CK-1 is a knitting machine, the group is weaving"]
+    other = planner.post(
+        f"{BASE}/machine-groups/", {**body, "code": "MORE-LOOMS", "machines": [looms[1].pk]}, format="json"
+    )
+    assert other.status_code == 422
+    assert other.json()["error"]["fields"]["machines"] == ["AJ-2 is already in group LOOMS"]
+    assert planner.get(f"{BASE}/machine-groups/{gid}/").json()["machines"] == sorted([looms[0].pk, looms[1].pk])
+
+    moved = planner.patch(f"{BASE}/machine-groups/{gid}/", {"machines": [looms[2].pk]}, format="json")
+    assert moved.status_code == 200 and moved.json()["machines"] == [looms[2].pk]
+    unknown = planner.patch(f"{BASE}/machine-groups/{gid}/", {"machines": [999999]}, format="json")
+    assert unknown.status_code == 400 and "machines" in unknown.json()["error"]["fields"]

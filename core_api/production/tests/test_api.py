@@ -215,3 +215,52 @@ def test_job_work_must_go_to_a_subcontractor(supervisor, mill):
         f"{BASE}/job-work/", {"partner_location": mill.stores.pk, "output_material": mill.dyed.pk}, format="json"
     )
     assert response.status_code == 400 and "partner_location" in error(response)[1]
+
+
+def test_machines_and_work_orders_by_machine(supervisor, client_as, mill):
+    created = supervisor.post(
+        f"{BASE}/machines/", {"code": "CK-07", "name": "Circular knitter 7", "stage": "knitting"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    machine = created.json()["id"]
+    assert (
+        supervisor.post(
+            f"{BASE}/machines/", {"code": "CK-07", "name": "again", "stage": "knitting"}, format="json"
+        ).status_code
+        == 400
+    )
+    bad = supervisor.post(f"{BASE}/machines/", {"code": "X", "name": "x", "stage": "moonwalk"}, format="json")
+    assert bad.status_code == 400 and "stage" in error(bad)[1]
+    assert (
+        client_as("viewer")
+        .post(f"{BASE}/machines/", {"code": "V", "name": "v", "stage": "knitting"}, format="json")
+        .status_code
+        == 403
+    )
+
+    on_machine = new_work_order(supervisor, mill, machine=machine)
+    assert (on_machine["machine"], on_machine["machine_code"]) == (machine, "CK-07")
+    new_work_order(supervisor, mill)
+    listed = supervisor.get(f"{BASE}/work-orders/", {"machine": machine}).json()
+    assert [row["number"] for row in listed["results"]] == [on_machine["number"]]
+
+    wrong = supervisor.post(
+        f"{BASE}/work-orders/",
+        {
+            "bom": mill.finish_bom.pk,
+            "planned_qty": "10",
+            "source_location": mill.floor.pk,
+            "output_location": mill.fg.pk,
+            "machine": machine,
+        },
+        format="json",
+    )
+    assert wrong.status_code == 422 and error(wrong) == (
+        "wrong_machine_stage",
+        {"machine": ["not a finishing machine"]},
+    )
+    assert WorkOrder.objects.count() == 2
+
+    renamed = supervisor.patch(f"{BASE}/machines/{machine}/", {"name": "Knitter seven"}, format="json")
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Knitter seven"
+    assert supervisor.get(f"{BASE}/machines/", {"stage": "knitting"}).json()["count"] == 1

@@ -308,3 +308,31 @@ def test_job_work_output_heavier_than_greige_sent_is_refused(mill):
         services.job_work_receive(job_work=jw, to_location=mill.stores, rolls=[{"length_m": 120}])
     assert refused.value.code == "output_exceeds_input"
     assert Lot.objects.count() == lots and on_hand(greige_lot, mill.dye_house) == 100
+
+
+def test_issuing_what_release_reserved_is_one_posting(mill):
+    wo, yarn_lot, _ = knit(mill)
+    issue_postings = StockMove.objects.filter(document_id=str(wo.pk), reason=MoveReason.PRODUCTION_ISSUE)
+    assert issue_postings.values("posting").distinct().count() == 1
+    assert not Reservation.objects.filter(work_order=wo, open_qty__gt=0).exists()
+
+
+def test_a_work_order_runs_on_an_active_machine_of_its_stage(mill):
+    knitter = services.machine_create(code="CK-01", name="Circular knitter 1", stage="knitting")
+    stenter = services.machine_create(code="ST-01", name="Stenter 1", stage="finishing")
+    wo = services.work_order_create(
+        bom=mill.knit_bom, planned_qty=100, source_location=mill.stores, output_location=mill.floor, machine=knitter
+    )
+    assert wo.machine == knitter and list(knitter.work_orders.all()) == [wo]
+    with pytest.raises(BusinessRuleViolation) as wrong:
+        services.work_order_update(work_order=wo, machine=stenter)
+    assert wrong.value.code == "wrong_machine_stage" and "machine" in wrong.value.fields
+    stenter = services.machine_update(machine=stenter, is_active=False)
+    with pytest.raises(BusinessRuleViolation) as inactive:
+        services.work_order_create(
+            bom=mill.finish_bom, planned_qty=100, source_location=mill.floor, output_location=mill.fg, machine=stenter
+        )
+    assert inactive.value.code == "machine_inactive"
+    # A machine that has run work cannot move to another stage; its history would change meaning.
+    with pytest.raises(BusinessRuleViolation):
+        services.machine_update(machine=knitter, stage="weaving")

@@ -236,3 +236,68 @@ def test_no_approved_standard_is_a_business_rule(places):
     with pytest.raises(BusinessRuleViolation) as refused:
         services.shade_reading_create(roll=rolls[0], lab_l=50, lab_a=0, lab_b=0)
     assert refused.value.code == "no_standard"
+
+
+# --- a whole lot at once --------------------------------------------------------------------------
+def test_a_lots_rolls_graded_at_once_match_one_by_one(places):
+    _, stores = places
+    fabric = FinishedFactory(width_cm=Decimal("152.4"), shade_code="NAVY-01")  # 60 in
+    _, rolls = receive_rolls(fabric, stores, [Decimal("91.44")] * 3)  # 100 yd each
+    first = [
+        {"defect_type": "slub", "length_in": Decimal("2"), "position_yd": Decimal("5.5")},  # 1
+        {"defect_type": "hole", "hole_size_in": Decimal("1.5"), "position_yd": Decimal("20.4")},  # 4
+    ]
+    third = [
+        {"defect_type": "broken_end", "length_in": Decimal("10"), "position_yd": Decimal(y)} for y in range(0, 30)
+    ]  # 30 × 4 = 120 → 72 points/100 yd²
+    made = services.roll_inspections_create(
+        items=[
+            {"roll": rolls[0], "defects": first},
+            {"roll": rolls[1], "defects": []},
+            {"roll": rolls[2], "defects": third},
+        ]
+    )
+    assert [(i.total_points, i.points_per_100yd2, i.grade) for i in made] == [
+        (5, Decimal("3.00"), "first"),
+        (0, Decimal("0.00"), "first"),
+        (120, Decimal("72.00"), "second"),
+    ]
+    assert [i.number for i in made] == [f"RI-{i.pk:06d}" for i in made]
+    assert RollDefect.objects.filter(inspection=made[2]).count() == 30
+    fresh = {r.pk: r for r in Roll.objects.filter(pk__in=[r.pk for r in rolls])}
+    assert [(fresh[r.pk].points, fresh[r.pk].grade, fresh[r.pk].version) for r in rolls] == [
+        (5, "first", 2),
+        (0, "first", 2),
+        (120, "second", 2),
+    ]
+
+    ShadeStandardFactory(shade_code="NAVY-01", lab_l=50, lab_a=0, lab_b=Decimal("-82.7485"), tolerance=Decimal("1.5"))
+    standard = services.standard_for(shade_code="NAVY-01")
+    readings = services.shade_readings_create(
+        standard=standard,
+        items=[
+            {"roll": r, "lab_l": 50, "lab_a": Decimal(a), "lab_b": Decimal(b)}
+            for r, (a, b) in zip(
+                rolls, [("-1.3802", "-84.2814"), ("2.6772", "-79.7751"), ("2.8361", "-74.0200")], strict=True
+            )
+        ],
+    )
+    assert [r.band for r in readings] == ["A", "B", "out"]  # as one by one (ΔE00 1.0, 2.04, 3.44)
+    roll = Roll.objects.get(pk=rolls[1].pk)
+    assert (roll.shade_band, roll.lab_a, roll.points, roll.version) == ("B", Decimal("2.677"), 0, 3)
+
+
+def test_a_lot_with_one_bad_roll_writes_nothing(places):
+    _, stores = places
+    _, rolls = receive_rolls(FinishedFactory(width_cm=Decimal("152.4")), stores, [Decimal("91.44")] * 2)
+    bad = [{"defect_type": "slub", "length_in": Decimal("1"), "position_yd": Decimal("100.5")}]
+    with pytest.raises(InvalidInput) as refused:
+        services.roll_inspections_create(items=[{"roll": rolls[0], "defects": []}, {"roll": rolls[1], "defects": bad}])
+    assert "items.1.defects.0.position_yd" in refused.value.fields
+    assert not RollInspection.objects.exists() and not RollDefect.objects.exists()
+
+    services.roll_inspection_create(roll=rolls[1], defects=[])
+    with pytest.raises(Conflict) as again:
+        services.roll_inspections_create(items=[{"roll": rolls[0], "defects": []}, {"roll": rolls[1], "defects": []}])
+    assert "items.1.roll" in again.value.fields
+    assert RollInspection.objects.count() == 1
