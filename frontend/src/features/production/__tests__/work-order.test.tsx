@@ -62,6 +62,7 @@ describe("work order stage actions", () => {
     await userEvent.selectOptions(await screen.findByLabelText("Reservation strategy"), "same_dye_lot");
     await userEvent.click(screen.getByRole("button", { name: "Release" }));
     await waitFor(() => expect(seen.body).toEqual({ strategy: "same_dye_lot" }));
+    expect(await screen.findByText("WO-000005 released; material reserved.")).toBeInTheDocument();
     expect(seen.ifMatch).toBe('"2"');
     expect(seen.key).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -118,6 +119,7 @@ describe("work order stage actions", () => {
     await userEvent.type(within(form).getByLabelText("Output roll 1 weight kg"), "25.6");
     await userEvent.click(within(form).getByRole("button", { name: "Record output" }));
     await waitFor(() => expect(body).toEqual({ dye_lot: "", rolls: [{ length_m: "95", weight_kg: "25.6" }] }));
+    expect(await screen.findByText("Output recorded.")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Complete" })).toBeInTheDocument();
   });
 });

@@ -41,9 +41,11 @@ export interface OutputInput {
 }
 
 /** One stage action on a work order (with Idempotency-Key and If-Match of the version shown). */
-export const useWorkOrderAction = (options: { silent?: boolean } = {}) =>
+export const useWorkOrderAction = (options: { silent?: boolean; success?: string } = {}) =>
   useInvalidatingMutation(
     ({ order, action, body = {} }: { order: WorkOrder; action: WorkOrderAction; body?: object }) => postTransition<WorkOrderDetail>(WORK_ORDERS, order, action, body),
     [WORK_ORDERS, ...STOCK],
-    { silent: options.silent },
+    // The success message rides on the mutation itself: the form that started it may be replaced
+    // when the refreshed work order arrives.
+    { silent: options.silent, success: options.success },
   );

@@ -101,14 +101,14 @@ export function WorkOrderNewPage() {
 
 function ReleaseForm({ order }: { order: WorkOrderDetail }) {
   const [strategy, setStrategy] = useState("fifo");
-  const action = useWorkOrderAction();
+  const action = useWorkOrderAction({ success: `${order.number} released; material reserved.` });
   return (
     <form
       className="actions"
       aria-label="Release"
       onSubmit={(e) => {
         e.preventDefault();
-        action.mutate({ order, action: "release", body: { strategy } }, { onSuccess: () => notify.success(`${order.number} released; material reserved.`) });
+        action.mutate({ order, action: "release", body: { strategy } });
       }}
     >
       <label>
@@ -129,8 +129,8 @@ function ReleaseForm({ order }: { order: WorkOrderDetail }) {
 function IssuePanel({ order }: { order: WorkOrderDetail }) {
   const bom = useBom(order.bom);
   const reserved = order.reservations.some((r) => Number(r.open_qty) > 0);
-  const reservedIssue = useWorkOrderAction();
-  const linesIssue = useWorkOrderAction({ silent: true });
+  const reservedIssue = useWorkOrderAction({ success: "Reserved material issued." });
+  const linesIssue = useWorkOrderAction({ silent: true, success: "Material issued." });
   return (
     <section aria-label="Issue materials">
       {reserved && (
@@ -140,7 +140,7 @@ function IssuePanel({ order }: { order: WorkOrderDetail }) {
           <button
             type="button"
             disabled={reservedIssue.isPending}
-            onClick={() => reservedIssue.mutate({ order, action: "issue", body: {} }, { onSuccess: () => notify.success("Reserved material issued.") })}
+            onClick={() => reservedIssue.mutate({ order, action: "issue", body: {} })}
           >
             Issue reserved material
           </button>
@@ -153,7 +153,7 @@ function IssuePanel({ order }: { order: WorkOrderDetail }) {
         submitLabel="Issue these lots"
         pending={linesIssue.isPending}
         error={linesIssue.error}
-        onSubmit={(body, onError) => linesIssue.mutate({ order, action: "issue", body }, { onSuccess: () => notify.success("Material issued."), onError })}
+        onSubmit={(body, onError) => linesIssue.mutate({ order, action: "issue", body }, { onError })}
       />
     </section>
   );
@@ -165,7 +165,7 @@ export function WorkOrderDetailPage() {
   const { data: me } = useMe();
   const perms = me?.permissions;
   const transition = useWorkOrderAction();
-  const output = useWorkOrderAction({ silent: true });
+  const output = useWorkOrderAction({ silent: true, success: "Output recorded." });
   return (
     <QueryState query={query}>
       {(wo) => (
@@ -232,7 +232,7 @@ export function WorkOrderDetailPage() {
               submitLabel="Record output"
               pending={output.isPending}
               error={output.error}
-              onSubmit={(body, onError) => output.mutate({ order: wo, action: "output", body }, { onSuccess: () => notify.success("Output recorded."), onError })}
+              onSubmit={(body, onError) => output.mutate({ order: wo, action: "output", body }, { onError })}
             />
           )}
           <div className="grid-2">
