@@ -739,8 +739,12 @@ def train_defect_cnn(params: dict, out: Path, report) -> dict:
     fingerprint = registry.data_fingerprint(
         pd.DataFrame({"name": list(data.names) + [f"label-{i}" for i in range(len(extra_images))], "label": labels})
     )
-    # The detector's default scorer is tile statistics + extremely randomised trees; "cnn" is the alternative.
-    algorithm = {"cnn": "tile_cnn", "features": "tile_features_extra_trees"}.get(detector.method, detector.method)
+    # The detector's default scorer is the CNN stacked with tile statistics (extremely randomised trees).
+    algorithm = {
+        "stacked": "mil_cnn+tile_features_extra_trees",
+        "cnn": "mil_cnn",
+        "features": "tile_features_extra_trees",
+    }.get(detector.method, detector.method)
     return {"algorithm": algorithm, "metrics": metrics, "fingerprint": fingerprint}
 
 

@@ -1,4 +1,5 @@
-"""Fabric quality: the defect CNN on scans (`DefectDetector`) and the lot-level logistic model (`LotDefectModel`).
+"""Fabric quality: the defect detector on scans (`DefectDetector`: a multiple-instance CNN stacked with tile
+statistics) and the lot-level logistic model (`LotDefectModel`).
 
 TensorFlow is imported only when a detector is built, trained or loaded.
 """

@@ -2,8 +2,9 @@
 
 Trains a fresh defect detector on each of K seeded splits and scores it on images it never saw. With the
 `masks` layout every image may be defective, so the figures are per tile (tiles labelled by their mask) while
-the split is still by image. `--epochs` and `--members` are optional knobs for quick runs (defaults: the
-detector's own).
+the split is still by image. The detector is the default `stacked` one (the multiple-instance CNN and the
+tile-statistics scorer averaged); `--method cnn|features` evaluates either alone. `--epochs` and `--members` are
+optional knobs for quick runs (defaults: the detector's own).
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--split", choices=("image", "fabric"), default="image")
     parser.add_argument("--splits", type=int, default=1, help="number of seeded splits (figures averaged)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--method",
+        choices=("stacked", "cnn", "features"),
+        default=None,
+        help="scorer: stacked (default: CNN + tile statistics), cnn or features alone (advanced)",
+    )
     parser.add_argument("--epochs", type=int, default=None, help="training epochs per network (advanced)")
     parser.add_argument("--members", type=int, default=None, help="networks averaged per detector (advanced)")
 
@@ -37,7 +44,7 @@ def run(args: argparse.Namespace) -> dict:
         if value is not None and value < 1:
             raise BadInput(f"--{name} must be at least 1")
     data = args.data or str(data_dir() / ("fabric-aitex" if args.layout == "aitex" else "fabric-small"))
-    params = {name: getattr(args, name) for name in ("epochs", "members") if getattr(args, name) is not None}
+    params = {name: getattr(args, name) for name in ("method", "epochs", "members") if getattr(args, name) is not None}
     try:
         scans = load_dataset(data, args.layout)
         result = evaluate(scans, split=args.split, n_splits=args.splits, seed=args.seed, detector_params=params)

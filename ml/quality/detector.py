@@ -1,30 +1,37 @@
-"""Fabric defect detector: tiles of a scan are scored, tile scores give an image score and a defect map.
+"""Fabric defect detector: a scan gets an image-level defect probability, a per-tile defect map and a threshold.
 
-Two scorers share the API (fit / predict_proba / predict / defect_map / save / load, threshold for a target
-recall chosen on held-out validation images):
+Three scorers share the API (fit / predict_proba / predict / defect_map / save / load; the threshold for a target
+recall is chosen on validation images held out of the training images):
 
-- `method="features"` (default): multi-scale anomaly statistics of each tile (block means against their local
-  background, row/column profiles, spread; `ml.quality.features`) and an extremely randomised tree ensemble
-  trained on image labels (or on tile labels where masks exist). On AITEX fabrics 02/03 this reaches about
-  0.945 image AUROC over five image splits with seconds of CPU time per split; see
-  `benchmarks/results/defect_aitex.json`.
-- `method="cnn"`: the tile CNN below. Trained from scratch on a few dozen scans it learned the exposure
-  difference between fabrics before the defects and stayed far below the features scorer on AITEX (0.62-0.75
-  image AUROC on one split after 100-600 steps), so it is kept for mills with many labelled scans.
+- `method="stacked"` (default): the CNN below and the tile-statistics scorer, each trained on the same training
+  images, averaged in probability (`cnn_weight` for the CNN, the rest for the statistics). The combination has no
+  parameters learned from data, so nothing about it can have seen a validation or test image.
+- `method="cnn"`: the fully convolutional multiple-instance CNN alone (TensorFlow/Keras).
+- `method="features"`: multi-scale anomaly statistics of each tile (`ml.quality.features`) scored by an extremely
+  randomised tree ensemble alone.
+Measured figures (AITEX fabrics 02/03, five image splits) are in `benchmarks/results/defect_aitex.json`.
 
-CNN training is multiple-instance learning: a defective scan says only that *some* tile is defective, so the image
-logit is a smooth maximum (log-mean-exp) of its tile logits and the loss is taken on the image. Where pixel
-masks exist (the `masks` layout), each tile also gets its own label and loss, which teaches the map directly.
+The CNN reads a whole scan at once: each scan is standardised, average-pooled by `downsample` (a 4096×256 scan
+becomes 1024×64) and passed through seven 3×3 convolutions (three of stride 2) with batch normalisation, giving
+one logit per cell of 8 × `downsample` pixels (32×32 pixels by default, 8×128 cells for an AITEX scan). Training is
+multiple-instance learning: a defective scan says only that *some* cell is defective, so the image logit is a smooth
+maximum (log-mean-exp with sharpness `pooling_r`) of the cell logits over the cells that show cloth, and the loss is
+taken on the image. A tile of the defect map is the largest cell logit inside it. Where pixel masks exist (the
+`masks` layout), each tile also gets its own label and loss, which teaches the map directly.
 
 Design choices that matter for fabric:
-- Each scan is standardised by its own median and inter-quartile range before tiling, so lighting and camera
-  gain differ between mills without moving the model, while a defect keeps its contrast against its own cloth.
-- Augmentation: horizontal and vertical flips (weave looks the same mirrored), a random tiling offset every
-  epoch (the same defect is seen at different positions in its tile, and never cut in half the same way
-  twice; no synthetic seams from padding), and per-scan brightness/contrast jitter.
+- Each scan is standardised by its own median and inter-quartile range before anything else, so lighting and
+  camera gain differ between mills without moving the model, while a defect keeps its contrast against its own
+  cloth.
+- Only cloth is judged: cells with saturated pixels (blown-out margins beside the cloth), the tile's width of
+  cells beside them and, on line scans, the selvage tiles at both ends are left out of the pooling, as in the
+  tile statistics. Otherwise the network learns the margins, which differ between rolls and not between defects.
+- Batch normalisation, not group normalisation: a batch holds a few whole scans, i.e. thousands of cells, so the
+  batch statistics are stable; with group norm or none the network stalled at chance on AITEX.
+- Augmentation: horizontal and vertical flips (weave looks the same mirrored) and per-scan brightness/contrast
+  jitter.
 - Class imbalance: each class contributes half of the loss, at image level and at tile level.
-- Inference tiles overlap by half a tile, so a defect on a tile border is seen whole by some tile.
-- A few members trained with different seeds are averaged (in logits) into one saved Keras model.
+- A few members trained with different seeds can be averaged (in logits) into one saved Keras model.
 """
 
 from __future__ import annotations
@@ -39,22 +46,37 @@ from typing import Any
 
 import numpy as np
 
-from ml.quality.data import DatasetError, choose_tile_size, grid_shape, tile_origins
+from ml.quality.data import DatasetError, choose_tile_size, grid_shape
 from ml.quality.threshold import choose_threshold
 
 MODEL_FILE = "model.keras"
 FOREST_FILE = "forest.joblib"
 METADATA_FILE = "metadata.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+METHODS = ("stacked", "cnn", "features")
 # Standardised pixels beyond this many robust standard deviations carry no more information (saturated margins,
 # specular glints) and would dominate the first convolution.
 CLIP_SIGMAS = 8.0
+# Three stride-2 convolutions: one output cell per 8×8 input pixels (after downsampling).
+NET_STRIDE = 8
+_MASKED = -1e4
+
+_threads_configured = False
 
 
 def _tf():
+    """TensorFlow, with its thread pools sized to the machine once (all cores for one op, one op at a time)."""
+    global _threads_configured
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import tensorflow as tf
 
+    if not _threads_configured:
+        _threads_configured = True
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(os.cpu_count() or 1)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
+        except RuntimeError:  # the runtime was started by someone else first; keep its pools
+            pass
     return tf
 
 
@@ -101,53 +123,53 @@ def standardise(image: np.ndarray) -> np.ndarray:
 
 
 class DefectDetector:
-    """Tile CNN with image-level defect probability, per-tile defect map and a recall-targeted threshold.
+    """Defect probability per scan, per-tile defect map and a recall-targeted threshold (see the module notes).
 
     Parameters
     ----------
-    tile_size: edge of the square tiles in pixels; `None` picks the largest of 256/128/64/32 that divides the
+    tile_size: edge of the square map tiles in pixels; `None` picks the largest of 256/128/64/32 that divides the
         image and still gives at least 16 tiles (256 for a 4096×256 scan, 128 for 512×512).
-    epochs: passes over the training images per ensemble member.
-    batch_images: scans per gradient step (all their tiles go in one batch).
-    members: networks trained with different seeds and averaged.
-    width: channels of the first convolution (the net doubles it twice).
-    downsample: average-pooling factor applied to tiles before the first convolution (speed versus fine detail).
-    pooling_r: sharpness of the log-mean-exp pooling of tile logits into the image logit (large = max).
+    epochs: passes over the training images per CNN member.
+    batch_images: scans per gradient step (each is a whole scan).
+    members: CNNs trained with different seeds and averaged.
+    width: channels of the first convolutions (the net doubles it twice).
+    downsample: average-pooling factor applied to the standardised scan before the CNN (speed versus fine detail);
+        lowered automatically when a tile is smaller than 8 × downsample pixels.
+    pooling_r: sharpness of the log-mean-exp pooling of cell logits into the image logit (large = max).
     tile_loss_weight: weight of the tile-level loss where masks give tile labels.
     target_recall: the threshold is the highest one whose recall on the validation images reaches this.
     validation_fraction: share of the training images held out (by image, stratified) to choose the threshold.
     decision_unit: `image` (a scan is defective or not) or `tile` (each tile is judged, as with masks).
-    learning_rate: peak Adam learning rate (cosine decay to zero).
+    learning_rate: peak Adam learning rate of the CNN (cosine decay).
     seed: seeds NumPy, Python and TensorFlow; with op determinism the same data and seed give the same model.
-    verbose: 0 silent, 1 one line per epoch on stderr.
-    method: `features` (default) scores tiles by multi-scale anomaly statistics and learns from the labels with
-        an extremely randomised tree ensemble (`ml.quality.features`); `cnn` trains the tile CNN described
-        above. The epoch, width and learning-rate knobs apply to `cnn` only.
-    n_trees: trees of the `features` ensemble.
-    feature_tile: edge of the tiles the `features` method describes; `None` takes a quarter of the map tile (at least
-        64 pixels) when learning from image labels, so margins and selvage cost less cloth, and the map tile itself
-        when learning from masks. The defect map shows the worst of the small tiles inside each map tile.
+    verbose: 0 silent, 1 one line per CNN epoch on stderr.
+    method: `stacked` (default: CNN and tile statistics averaged), `cnn` or `features` alone.
+    n_trees: trees of the tile-statistics ensemble.
+    feature_tile: edge of the tiles the tile statistics describe; `None` takes a quarter of the map tile (at least
+        64 pixels) when learning from image labels, and the map tile itself when learning from masks.
+    cnn_weight: the CNN's share of the `stacked` probability (the tile statistics get the rest).
     """
 
     def __init__(
         self,
         tile_size: int | None = None,
-        epochs: int = 60,
-        batch_images: int = 2,
+        epochs: int = 30,
+        batch_images: int = 4,
         members: int = 1,
         width: int = 16,
         downsample: int = 4,
-        pooling_r: float = 10.0,
+        pooling_r: float = 5.0,
         tile_loss_weight: float = 1.0,
         target_recall: float = 0.95,
         validation_fraction: float = 0.2,
         decision_unit: str = "image",
-        learning_rate: float = 3e-3,
+        learning_rate: float = 1e-3,
         seed: int = 0,
         verbose: int = 1,
-        method: str = "features",
+        method: str = "stacked",
         n_trees: int = 500,
         feature_tile: int | None = None,
+        cnn_weight: float = 0.5,
     ):
         self.tile_size = tile_size
         self.epochs = epochs
@@ -166,6 +188,7 @@ class DefectDetector:
         self.method = method
         self.n_trees = n_trees
         self.feature_tile = feature_tile
+        self.cnn_weight = cnn_weight
 
     # ------------------------------------------------------------------ parameters (scikit-learn style)
     _PARAM_NAMES = (
@@ -186,6 +209,7 @@ class DefectDetector:
         "method",
         "n_trees",
         "feature_tile",
+        "cnn_weight",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -198,41 +222,35 @@ class DefectDetector:
             setattr(self, name, value)
         return self
 
+    @property
+    def uses_cnn(self) -> bool:
+        return self.method in ("stacked", "cnn")
+
+    @property
+    def uses_features(self) -> bool:
+        return self.method in ("stacked", "features")
+
     # ------------------------------------------------------------------ model
     def _build_member(self, channels: int):
         tf = _tf()
         keras = tf.keras
         layers = keras.layers
-        tile = self.tile_size_
-        inputs = keras.Input((tile, tile, channels), name="tile")
-        x = inputs
-        if self.downsample > 1:
-            x = layers.AveragePooling2D(self.downsample)(x)
-        # A fixed local-contrast channel (each pixel minus its neighbourhood mean): the weave is regular, so a
-        # defect is mostly what differs from the cloth right around it; given this up front the net finds the
-        # defective tile in far fewer steps than when it has to learn the subtraction from image labels alone.
-        local_mean = layers.AveragePooling2D(pool_size=7, strides=1, padding="same")(x)
-        x = layers.Concatenate()([x, layers.Subtract()([x, local_mean])])
+        inputs = keras.Input((None, None, channels), name="scan")
 
         def block(x, filters, stride):
             x = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
-            # Group norm, not batch norm: a batch holds the tiles of only two scans, and batch statistics let the
-            # net judge a scan relative to its batch-mate, which means nothing at inference.
-            x = layers.GroupNormalization(groups=4)(x)
+            x = layers.BatchNormalization()(x)
             return layers.ReLU()(x)
 
         w = self.width
+        x = block(inputs, w, 1)
         x = block(x, w, 2)
-        x = block(x, w, 1)
-        x = block(x, 2 * w, 2)
         x = block(x, 2 * w, 1)
+        x = block(x, 2 * w, 2)
+        x = block(x, 4 * w, 1)
         x = block(x, 4 * w, 2)
         x = block(x, 4 * w, 1)
-        # Max pooling finds the one spot that looks wrong; average pooling describes the cloth around it, so the
-        # head can compare the two instead of learning an absolute level per fabric.
-        pooled = layers.Concatenate()([layers.GlobalMaxPooling2D()(x), layers.GlobalAveragePooling2D()(x)])
-        pooled = layers.Dropout(0.2)(pooled)
-        logit = layers.Dense(1, name="tile_logit")(pooled)
+        logit = layers.Conv2D(1, 1, name="cell_logit")(x)
         return keras.Model(inputs, logit)
 
     def _ensemble(self, members: list, channels: int):
@@ -240,7 +258,7 @@ class DefectDetector:
         keras = tf.keras
         if len(members) == 1:
             return members[0]
-        inputs = keras.Input((self.tile_size_, self.tile_size_, channels), name="tile")
+        inputs = keras.Input((None, None, channels), name="scan")
         logit = keras.layers.Average(name="ensemble_logit")([m(inputs) for m in members])
         return keras.Model(inputs, logit)
 
@@ -255,7 +273,8 @@ class DefectDetector:
         """Train on scans with image labels (1 = defective) and optional pixel masks.
 
         `validation` = (images, labels, masks) sets the threshold; without it a stratified share of the training
-        images (`validation_fraction`) is held out, by image, for that purpose.
+        images (`validation_fraction`) is held out, by image, for that purpose. Neither scorer of the `stacked`
+        method sees the held-out images: they are only scored, to place the threshold.
         """
         images = as_image_list(images)
         if not images:
@@ -270,6 +289,10 @@ class DefectDetector:
         self._check_images(images)
         if self.decision_unit not in ("image", "tile"):
             raise ValueError("decision_unit must be 'image' or 'tile'")
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}")
+        if not 0 <= self.cnn_weight <= 1:
+            raise ValueError("cnn_weight must be between 0 and 1")
         if self.decision_unit == "tile" and masks is None:
             raise DatasetError("decision_unit='tile' needs masks to label the tiles")
         height, width, channels = images[0].shape
@@ -277,7 +300,10 @@ class DefectDetector:
         if height % self.tile_size_ or width % self.tile_size_:
             raise DatasetError(f"image size {width}×{height} is not a multiple of the {self.tile_size_}-pixel tile")
         self.image_shape_ = (height, width, channels)
+        self.channels_ = channels
         self.grid_shape_ = grid_shape(height, width, self.tile_size_)
+        if self.uses_cnn:
+            self.downsample_ = _fitting_downsample(self.tile_size_, self.downsample)
 
         rng = np.random.default_rng(self.seed)
         if validation is None:
@@ -293,13 +319,17 @@ class DefectDetector:
             val_labels = np.asarray(validation[1], dtype=np.int64).ravel()
             val_masks = validation[2] if len(validation) > 2 else None
         self._check_trainable(labels, masks)
-        if self.method not in ("features", "cnn"):
-            raise ValueError("method must be 'features' or 'cnn'")
         started = time.perf_counter()
-        if self.method == "features":
+        self.history_ = []
+        self.fit_samples_ = len(images)
+        self.member_seconds_ = {}
+        if self.uses_features:
             self._fit_features(images, labels, masks)
-        else:
+            self.member_seconds_["features"] = time.perf_counter() - started
+        if self.uses_cnn:
+            cnn_started = time.perf_counter()
             self._fit_cnn(images, labels, masks, channels)
+            self.member_seconds_["cnn"] = time.perf_counter() - cnn_started
         self.train_seconds_ = time.perf_counter() - started
         self._set_threshold(val_images, val_labels, val_masks)
         return self
@@ -325,12 +355,17 @@ class DefectDetector:
             y = labels
             self.unit_model_ = "image"
         self.forest_ = tf_features.make_forest(self.seed, self.n_trees).fit(x, y)
-        self.model_ = self.forest_
-        self.history_ = [{"samples": int(len(y)), "positives": int(np.sum(y)), "unit": self.unit_model_}]
+        self.history_.append(
+            {"scorer": "features", "samples": int(len(y)), "positives": int(np.sum(y)), "unit": self.unit_model_}
+        )
 
     def _describe(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         from ml.quality.features import tile_features
 
+        image = self._conform(image)
+        return tile_features(standardise(image), image, self.feature_tile_)
+
+    def _conform(self, image: np.ndarray) -> np.ndarray:
         if image.shape[-1] != self.image_shape_[-1]:
             image = _match_channels(image, self.image_shape_[-1])
         tile = self.tile_size_
@@ -338,7 +373,7 @@ class DefectDetector:
             raise DatasetError(
                 f"image size {image.shape[1]}×{image.shape[0]} is not a multiple of the {tile}-pixel tile"
             )
-        return tile_features(standardise(image), image, self.feature_tile_)
+        return image
 
     def _fit_cnn(self, images, labels, masks, channels) -> None:
         tf = _tf()
@@ -347,17 +382,59 @@ class DefectDetector:
             tf.config.experimental.enable_op_determinism()
         except Exception:  # pragma: no cover - older TF builds without the switch
             pass
-        standardised = [standardise(im) for im in images]
+        inputs = np.stack([self._cnn_input(image) for image in images])
+        cloth = np.stack([self._cloth_cells(image) for image in images])
+        tile_y = None
+        if masks is not None:
+            tile_y = np.stack([self._tile_truth(m).reshape(self.grid_shape_) for m in masks]).astype(np.float32)
+            # A tile with no cloth cell is not judged, whatever its mask says.
+            tile_y[~self._cloth_tiles(cloth)] = -1.0
         members = []
-        self.history_ = []
         for member in range(self.members):
             tf.keras.utils.set_random_seed(self.seed + 1000 * member)
             model = self._build_member(channels)
-            # Lets progress callbacks score the member being trained; replaced by the ensemble below.
-            self.model_ = model
-            self.history_.append(self._train_member(model, standardised, labels, masks, member))
+            self.history_.append(self._train_member(model, inputs, cloth, labels, tile_y, member))
             members.append(model)
         self.model_ = self._ensemble(members, channels)
+
+    def _cnn_input(self, image: np.ndarray) -> np.ndarray:
+        """The standardised scan average-pooled by `downsample_`, `(H / d, W / d, C)` float32."""
+        standardised = standardise(self._conform(image))
+        d = self.downsample_
+        h, w, c = standardised.shape
+        return standardised.reshape(h // d, d, w // d, d, c).mean(axis=(1, 3)).astype(np.float32)
+
+    @property
+    def cell_size_(self) -> int:
+        return NET_STRIDE * self.downsample_
+
+    def _cloth_cells(self, image: np.ndarray) -> np.ndarray:
+        """Bool `(H / cell, W / cell)`: the cells that show cloth and are pooled into the image score."""
+        from ml.quality.features import LINE_SCAN_MIN_COLUMNS, SATURATED_SHARE
+
+        image = self._conform(image)
+        cell, tile = self.cell_size_, self.tile_size_
+        h, w = image.shape[:2]
+        saturated = np.any((image == 0) | (image == 255), axis=-1)
+        bad = saturated.reshape(h // cell, cell, w // cell, cell).mean(axis=(1, 3)) > SATURATED_SHARE
+        reach = tile // cell
+        # The tile's width of cells beside a margin holds the cloth edge, whose step would read as a defect.
+        grown = bad.copy()
+        for step in range(1, min(reach, bad.shape[1] - 1) + 1):
+            grown[:, step:] |= bad[:, :-step]
+            grown[:, :-step] |= bad[:, step:]
+        if w // tile >= LINE_SCAN_MIN_COLUMNS:
+            grown[:, :reach] = True
+            grown[:, -reach:] = True
+        if grown.all():
+            grown[:] = False
+        return ~grown
+
+    def _cloth_tiles(self, cloth: np.ndarray) -> np.ndarray:
+        """Bool `(..., rows, cols)`: map tiles with at least one cloth cell."""
+        k = self.tile_size_ // self.cell_size_
+        rows, cols = self.grid_shape_
+        return cloth.reshape(*cloth.shape[:-2], rows, k, cols, k).any(axis=(-3, -1))
 
     def _set_threshold(self, val_images, val_labels, val_masks) -> None:
         val_scores, val_truth = self._unit_scores(val_images, val_labels, val_masks)
@@ -372,7 +449,12 @@ class DefectDetector:
             if (val_truth == 0).any()
             else None,
         }
-        self.metrics_ = {"validation": self.validation_, "train_seconds": self.train_seconds_}
+        self.metrics_ = {
+            "validation": self.validation_,
+            "train_seconds": self.train_seconds_,
+            "member_train_seconds": self.member_seconds_,
+            "fit_samples": self.fit_samples_,
+        }
         self._log(
             f"threshold {self.threshold_:.4f} (validation recall {self.validation_['recall']:.3f} "
             f"on {self.validation_['defective']} defective {self.decision_unit}s); "
@@ -419,58 +501,60 @@ class DefectDetector:
         return tile_labels(mask, self.tile_size_)
 
     # ------------------------------------------------------------------ training loop
-    def _train_member(self, model, images, labels, masks, member: int) -> list[dict]:
+    def _train_member(self, model, inputs, cloth, labels, tile_y, member: int) -> list[dict]:
         tf = _tf()
         rng = np.random.default_rng(self.seed + 7919 * (member + 1))
-        n = len(images)
+        n = len(inputs)
         steps_per_epoch = math.ceil(n / self.batch_images)
         total_steps = max(1, steps_per_epoch * self.epochs)
-        schedule = tf.keras.optimizers.schedules.CosineDecay(
-            self.learning_rate, total_steps, warmup_target=None, alpha=0.02
-        )
+        schedule = tf.keras.optimizers.schedules.CosineDecay(self.learning_rate, total_steps, alpha=0.02)
         optimizer = tf.keras.optimizers.Adam(schedule)
         positive_share = float(np.clip(labels.mean(), 0.05, 0.95))
         image_weights = np.where(labels == 1, 0.5 / positive_share, 0.5 / (1 - positive_share)).astype(np.float32)
         tile_weight_pos = tile_weight_neg = 1.0
-        if masks is not None:
-            share = float(np.clip(np.mean(np.concatenate([self._tile_truth(m) for m in masks])), 0.02, 0.98))
+        if tile_y is not None:
+            known = tile_y[tile_y >= 0]
+            share = float(np.clip(known.mean() if known.size else 0.5, 0.02, 0.98))
             tile_weight_pos, tile_weight_neg = 0.5 / share, 0.5 / (1 - share)
         # With every image defective the image loss has nothing to teach; the tile loss carries training.
         use_image_loss = self.decision_unit == "image" or np.unique(labels).size > 1
         r = float(self.pooling_r)
-        tile_loss_weight = float(self.tile_loss_weight) if masks is not None else 0.0
-        channels = images[0].shape[-1]
-        tile = self.tile_size_
+        tile_loss_weight = float(self.tile_loss_weight) if tile_y is not None else 0.0
+        k = self.tile_size_ // self.cell_size_
+        rows, cols = self.grid_shape_
+        _, h, w, c = inputs.shape
+        hc, wc = cloth.shape[1:]
 
         @tf.function(
             input_signature=[
-                tf.TensorSpec((None, tile, tile, channels), tf.float32),
-                tf.TensorSpec((None,), tf.int32),
+                tf.TensorSpec((None, h, w, c), tf.float32),
+                tf.TensorSpec((None, hc, wc), tf.float32),
                 tf.TensorSpec((None,), tf.float32),
                 tf.TensorSpec((None,), tf.float32),
-                tf.TensorSpec((None,), tf.float32),
-                tf.TensorSpec((), tf.int32),
+                tf.TensorSpec((None, rows, cols), tf.float32),
             ],
             reduce_retracing=True,
         )
-        def train_step(tiles, segment, image_y, image_w, tile_y, n_images):
+        def train_step(x, mask, image_y, image_w, tiles_y):
             with tf.GradientTape() as tape:
-                tile_logits = tf.squeeze(model(tiles, training=True), -1)
-                image_logits = _log_mean_exp(tile_logits, segment, n_images, r)
+                cells = tf.squeeze(model(x, training=True), -1)
+                image_logits = _pool_cells_tf(cells, mask, r)
                 image_loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=image_y, logits=image_logits)
                 loss = tf.reduce_sum(image_loss * image_w) / tf.reduce_sum(image_w) if use_image_loss else 0.0
                 if tile_loss_weight > 0:
-                    known = tf.cast(tile_y >= 0, tf.float32)
-                    tile_w = known * tf.where(tile_y > 0.5, tile_weight_pos, tile_weight_neg)
+                    tile_logits = _tile_max_tf(cells, mask, rows, cols, k)
+                    known = tf.cast(tiles_y >= 0, tf.float32)
+                    tile_w = known * tf.where(tiles_y > 0.5, tile_weight_pos, tile_weight_neg)
                     per_tile = tf.nn.sigmoid_cross_entropy_with_logits(
-                        labels=tf.maximum(tile_y, 0.0), logits=tile_logits
+                        labels=tf.maximum(tiles_y, 0.0), logits=tile_logits
                     )
                     loss = loss + tile_loss_weight * tf.reduce_sum(per_tile * tile_w) / (tf.reduce_sum(tile_w) + 1e-6)
-                loss = loss + tf.add_n(model.losses) if model.losses else loss
             grads = tape.gradient(loss, model.trainable_variables)
             optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
             return loss
 
+        cloth = cloth.astype(np.float32)
+        no_tiles = np.full((rows, cols), -1.0, np.float32)
         history = []
         for epoch in range(self.epochs):
             started = time.perf_counter()
@@ -478,80 +562,94 @@ class DefectDetector:
             losses = []
             for start in range(0, n, self.batch_images):
                 batch = order[start : start + self.batch_images]
-                tiles, segment, tile_y = [], [], []
-                for slot, index in enumerate(batch):
-                    image, mask = _augment(images[index], None if masks is None else masks[index], rng)
-                    origins = _jittered_origins(image.shape[0], image.shape[1], tile, rng)
-                    tiles.extend(image[y : y + tile, x : x + tile] for y, x in origins)
-                    segment.extend([slot] * len(origins))
-                    if mask is None:
-                        tile_y.extend([-1.0] * len(origins))
-                    else:
-                        tile_y.extend(_mask_tile_label(mask[y : y + tile, x : x + tile]) for y, x in origins)
+                xs, ms, ts = [], [], []
+                for index in batch:
+                    x, m, t = _augment(inputs[index], cloth[index], no_tiles if tile_y is None else tile_y[index], rng)
+                    xs.append(x)
+                    ms.append(m)
+                    ts.append(t)
                 loss = train_step(
-                    tf.constant(np.stack(tiles)),
-                    tf.constant(np.asarray(segment, dtype=np.int32)),
+                    tf.constant(np.stack(xs)),
+                    tf.constant(np.stack(ms)),
                     tf.constant(labels[batch].astype(np.float32)),
                     tf.constant(image_weights[batch]),
-                    tf.constant(np.asarray(tile_y, dtype=np.float32)),
-                    tf.constant(len(batch), dtype=tf.int32),
+                    tf.constant(np.stack(ts)),
                 )
                 losses.append(float(loss))
             record = {"member": member, "epoch": epoch + 1, "loss": float(np.mean(losses))}
             record["seconds"] = time.perf_counter() - started
             history.append(record)
             self._log(
-                f"member {member + 1}/{self.members} epoch {epoch + 1}/{self.epochs} "
+                f"cnn member {member + 1}/{self.members} epoch {epoch + 1}/{self.epochs} "
                 f"loss {record['loss']:.4f} ({record['seconds']:.1f}s)"
             )
         return history
 
     # ------------------------------------------------------------------ prediction
     def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
+        if (self.uses_cnn and not hasattr(self, "model_")) or (self.uses_features and not hasattr(self, "forest_")):
             raise RuntimeError("DefectDetector is not fitted; call fit() or load() first")
 
-    def _tile_logits(self, image: np.ndarray, stride: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
-        tile = self.tile_size_
-        if image.shape[0] % tile or image.shape[1] % tile:
-            raise DatasetError(
-                f"image size {image.shape[1]}×{image.shape[0]} is not a multiple of the {tile}-pixel tile"
-            )
-        if image.shape[-1] != self.image_shape_[-1]:
-            image = _match_channels(image, self.image_shape_[-1])
-        standardised = standardise(image)
-        origins = tile_origins(image.shape[0], image.shape[1], tile, stride)
-        tiles = np.stack([standardised[y : y + tile, x : x + tile] for y, x in origins])
-        logits = np.asarray(self.model_(tiles, training=False)).reshape(-1)
-        return logits, origins
+    def _cnn_cells(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cell logits `(H / cell, W / cell)` of one scan and its cloth cells."""
+        image = self._conform(image)
+        x = self._cnn_input(image)[None]
+        cells = np.asarray(self.model_(x, training=False))[0, ..., 0].astype(np.float64)
+        return cells, self._cloth_cells(image)
+
+    def _cnn_proba(self, image: np.ndarray) -> float:
+        cells, cloth = self._cnn_cells(image)
+        return float(_sigmoid(_pool_cells_np(cells, cloth, self.pooling_r)))
+
+    def _cnn_map(self, image: np.ndarray) -> np.ndarray:
+        cells, cloth = self._cnn_cells(image)
+        k = self.tile_size_ // self.cell_size_
+        rows, cols = image.shape[0] // self.tile_size_, image.shape[1] // self.tile_size_
+        masked = np.where(cloth, cells, -np.inf).reshape(rows, k, cols, k).max(axis=(1, 3))
+        # A tile with no cloth (margin, selvage) is not judged: probability 0.
+        return np.where(np.isfinite(masked), _sigmoid(np.where(np.isfinite(masked), masked, 0.0)), 0.0)
+
+    def _features_proba(self, image: np.ndarray) -> float:
+        from ml.quality.features import image_vector
+
+        if self.unit_model_ == "tile":
+            return float(self._features_map(image).max())
+        x = image_vector(*self._describe(image))[None, :]
+        return float(self._positive_proba(x)[0])
+
+    def _features_map(self, image: np.ndarray) -> np.ndarray:
+        from ml.quality.features import tile_vectors, tile_vectors_for_image_model
+
+        rows, cols = image.shape[0] // self.tile_size_, image.shape[1] // self.tile_size_
+        described = self._describe(image)
+        build = tile_vectors if self.unit_model_ == "tile" else tile_vectors_for_image_model
+        f = self.tile_size_ // self.feature_tile_
+        fine = self._positive_proba(build(*described)).reshape(rows, f, cols, f)
+        return fine.max(axis=(1, 3))
+
+    def member_proba(self, images: Any) -> dict[str, np.ndarray]:
+        """Each scorer's own probability per scan: `{"cnn": …, "features": …}` (those the method uses)."""
+        self._check_fitted()
+        images = as_image_list(images)
+        out = {}
+        if self.uses_cnn:
+            out["cnn"] = np.asarray([self._cnn_proba(image) for image in images])
+        if self.uses_features:
+            out["features"] = np.asarray([self._features_proba(image) for image in images])
+        return out
+
+    def _combine(self, members: dict[str, Any]):
+        if self.method == "stacked":
+            return self.cnn_weight * members["cnn"] + (1 - self.cnn_weight) * members["features"]
+        return members["cnn" if self.method == "cnn" else "features"]
 
     def image_logits(self, images: Any) -> np.ndarray:
-        self._check_fitted()
-        if self.method == "features":
-            p = np.clip(self.predict_proba(images), 1e-6, 1 - 1e-6)
-            return np.log(p / (1 - p))
-        stride = max(1, self.tile_size_ // 2)
-        out = []
-        for image in as_image_list(images):
-            logits, _ = self._tile_logits(image, stride)
-            out.append(_log_mean_exp_np(logits, self.pooling_r))
-        return np.asarray(out)
+        p = np.clip(self.predict_proba(images), 1e-7, 1 - 1e-7)
+        return np.log(p / (1 - p))
 
     def predict_proba(self, images: Any) -> np.ndarray:
         """Probability that each scan is defective, shape `(n_images,)`."""
-        if self.method == "features":
-            self._check_fitted()
-            from ml.quality.features import image_vector
-
-            scores = []
-            for image in as_image_list(images):
-                if self.unit_model_ == "tile":
-                    scores.append(float(self.defect_map(image).max()))
-                else:
-                    x = image_vector(*self._describe(image))[None, :]
-                    scores.append(float(self._positive_proba(x)[0]))
-            return np.asarray(scores)
-        return _sigmoid(self.image_logits(images))
+        return np.asarray(self._combine(self.member_proba(images)), dtype=np.float64)
 
     def _positive_proba(self, x: np.ndarray) -> np.ndarray:
         classes = list(self.forest_.classes_)
@@ -567,17 +665,13 @@ class DefectDetector:
         """Per-tile defect probabilities on the non-overlapping grid, shape `(H // tile, W // tile)`."""
         self._check_fitted()
         (image,) = as_image_list(image)
-        rows, cols = image.shape[0] // self.tile_size_, image.shape[1] // self.tile_size_
-        if self.method == "features":
-            from ml.quality.features import tile_vectors, tile_vectors_for_image_model
-
-            described = self._describe(image)
-            build = tile_vectors if self.unit_model_ == "tile" else tile_vectors_for_image_model
-            f = self.tile_size_ // self.feature_tile_
-            fine = self._positive_proba(build(*described)).reshape(rows, f, cols, f)
-            return fine.max(axis=(1, 3))
-        logits, _ = self._tile_logits(image, self.tile_size_)
-        return _sigmoid(logits).reshape(image.shape[0] // self.tile_size_, image.shape[1] // self.tile_size_)
+        image = self._conform(image)
+        maps = {}
+        if self.uses_cnn:
+            maps["cnn"] = self._cnn_map(image)
+        if self.uses_features:
+            maps["features"] = self._features_map(image)
+        return self._combine(maps)
 
     def tile_proba(self, images: Any) -> np.ndarray:
         """Defect maps of several scans stacked, shape `(n_images, rows, cols)`."""
@@ -601,11 +695,11 @@ class DefectDetector:
         self._check_fitted()
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        if self.method == "features":
+        if self.uses_features:
             import joblib
 
             joblib.dump(self.forest_, directory / FOREST_FILE)
-        else:
+        if self.uses_cnn:
             self.model_.save(directory / MODEL_FILE)
         metadata = {
             "format_version": FORMAT_VERSION,
@@ -616,7 +710,8 @@ class DefectDetector:
             "threshold": self.threshold_,
             "unit_model": getattr(self, "unit_model_", None),
             "feature_tile": getattr(self, "feature_tile_", None),
-            "pooling": {"kind": "log-mean-exp", "r": self.pooling_r, "inference_stride": self.tile_size_ // 2},
+            "downsample": getattr(self, "downsample_", None),
+            "pooling": {"kind": "log-mean-exp over cloth cells", "r": self.pooling_r},
             "normalisation": {"kind": "per-scan median / IQR", "clip_sigmas": CLIP_SIGMAS},
             "metrics": self.metrics_,
             "history": self.history_,
@@ -628,26 +723,31 @@ class DefectDetector:
     def load(cls, directory: str | Path) -> DefectDetector:
         directory = Path(directory)
         metadata_path = directory / METADATA_FILE
-        params = json.loads(metadata_path.read_text()).get("params", {}) if metadata_path.is_file() else {}
-        model_file = FOREST_FILE if params.get("method") == "features" else MODEL_FILE
-        if not metadata_path.is_file() or not (directory / model_file).is_file():
-            raise FileNotFoundError(
-                f"{directory} does not hold a saved DefectDetector ({MODEL_FILE} or {FOREST_FILE} + {METADATA_FILE})"
-            )
+        if not metadata_path.is_file():
+            raise FileNotFoundError(f"{directory} does not hold a saved DefectDetector (no {METADATA_FILE})")
         metadata = json.loads(metadata_path.read_text())
-        if metadata.get("format_version") != FORMAT_VERSION:
-            raise ValueError(f"unsupported DefectDetector format {metadata.get('format_version')}")
-        detector = cls(**metadata["params"])
-        if detector.method == "features":
+        version = metadata.get("format_version")
+        params = dict(metadata.get("params", {}))
+        # Version 1 saved the tile-statistics scorer (loads as is) or an older tile CNN (no longer readable).
+        if version not in (1, FORMAT_VERSION) or (version == 1 and params.get("method") != "features"):
+            raise ValueError(f"unsupported DefectDetector format {version} (method {params.get('method')!r}); retrain")
+        detector = cls(**params)
+        needed = ([FOREST_FILE] if detector.uses_features else []) + ([MODEL_FILE] if detector.uses_cnn else [])
+        missing = [name for name in needed if not (directory / name).is_file()]
+        if missing:
+            raise FileNotFoundError(f"{directory} does not hold a saved DefectDetector (missing {', '.join(missing)})")
+        if detector.uses_features:
             import joblib
 
-            detector.forest_ = detector.model_ = joblib.load(directory / FOREST_FILE)
+            detector.forest_ = joblib.load(directory / FOREST_FILE)
             detector.unit_model_ = metadata.get("unit_model") or "image"
             detector.feature_tile_ = int(metadata.get("feature_tile") or metadata["tile_size"])
-        else:
+        if detector.uses_cnn:
             detector.model_ = _tf().keras.models.load_model(directory / MODEL_FILE, compile=False)
+            detector.downsample_ = int(metadata["downsample"])
         detector.tile_size_ = int(metadata["tile_size"])
         detector.image_shape_ = tuple(metadata["image_shape"])
+        detector.channels_ = detector.image_shape_[-1]
         detector.grid_shape_ = tuple(metadata["grid_shape"])
         detector.threshold_ = float(metadata["threshold"])
         detector.metrics_ = metadata["metrics"]
@@ -664,22 +764,40 @@ class DefectDetector:
 # ---------------------------------------------------------------------- helpers
 
 
-def _log_mean_exp(tile_logits, segment, n_images, r):
-    """Smooth maximum of tile logits per image: (1/r) log mean exp(r z); r → ∞ is the max, r → 0 the mean."""
+def _fitting_downsample(tile: int, wanted: int) -> int:
+    """The largest power-of-two factor up to `wanted` whose network cell (8 × factor pixels) divides the tile."""
+    factor = 1
+    while factor * 2 <= max(1, wanted) and tile % (NET_STRIDE * factor * 2) == 0:
+        factor *= 2
+    if tile % (NET_STRIDE * factor):
+        raise DatasetError(f"the CNN needs tiles that are a multiple of {NET_STRIDE} pixels; got {tile}")
+    return factor
+
+
+def _pool_cells_tf(cells, mask, r):
+    """Smooth maximum of cell logits over cloth cells, per image: (1/r) log mean exp(r z) (r → ∞ is the max)."""
     import tensorflow as tf
 
-    scaled = r * tile_logits
-    peak = tf.math.unsorted_segment_max(scaled, segment, n_images)
-    shifted = tf.exp(scaled - tf.gather(tf.stop_gradient(peak), segment))
-    total = tf.math.unsorted_segment_sum(shifted, segment, n_images)
-    count = tf.math.unsorted_segment_sum(tf.ones_like(scaled), segment, n_images)
-    return (tf.stop_gradient(peak) + tf.math.log(total / count)) / r
+    n = tf.shape(cells)[0]
+    z = tf.reshape(r * cells + _MASKED * (1.0 - mask), [n, -1])
+    count = tf.maximum(tf.reduce_sum(tf.reshape(mask, [n, -1]), axis=1), 1.0)
+    return (tf.reduce_logsumexp(z, axis=1) - tf.math.log(count)) / r
 
 
-def _log_mean_exp_np(logits: np.ndarray, r: float) -> float:
-    scaled = r * np.asarray(logits, dtype=np.float64)
-    peak = scaled.max()
-    return float((peak + np.log(np.mean(np.exp(scaled - peak)))) / r)
+def _tile_max_tf(cells, mask, rows, cols, k):
+    """Largest cloth-cell logit inside each map tile, `(N, rows, cols)`."""
+    import tensorflow as tf
+
+    masked = cells + _MASKED * (1.0 - mask)
+    return tf.reduce_max(tf.reshape(masked, [-1, rows, k, cols, k]), axis=[2, 4])
+
+
+def _pool_cells_np(cells: np.ndarray, cloth: np.ndarray, r: float) -> float:
+    values = r * np.asarray(cells, dtype=np.float64)[cloth]
+    if values.size == 0:
+        values = r * np.asarray(cells, dtype=np.float64).ravel()
+    peak = values.max()
+    return float((peak + np.log(np.mean(np.exp(values - peak)))) / r)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -692,35 +810,13 @@ def _match_channels(image: np.ndarray, channels: int) -> np.ndarray:
     return np.repeat(image[..., :1], channels, axis=-1)
 
 
-def _mask_tile_label(mask_tile: np.ndarray) -> float:
-    from ml.quality.data import DEFAULT_MIN_DEFECT_FRACTION
-
-    fraction = float(mask_tile.mean())
-    return 1.0 if fraction > 0 and fraction >= DEFAULT_MIN_DEFECT_FRACTION else 0.0
-
-
-def _jittered_origins(height: int, width: int, tile: int, rng: np.random.Generator) -> list[tuple[int, int]]:
-    """A tile grid shifted by a random offset, plus tiles flush with the edges so nothing is left uncovered."""
-
-    def starts(length: int) -> list[int]:
-        if length == tile:
-            return [0]
-        offset = int(rng.integers(0, tile))
-        points = {0, length - tile}
-        points.update(range(offset, length - tile + 1, tile))
-        return sorted(points)
-
-    return [(y, x) for y in starts(height) for x in starts(width)]
-
-
-def _augment(image: np.ndarray, mask: np.ndarray | None, rng: np.random.Generator):
+def _augment(x: np.ndarray, cloth: np.ndarray, tiles: np.ndarray, rng: np.random.Generator):
+    """Flips (the same for the scan, its cloth cells and tile labels) and a small brightness/contrast jitter."""
     if rng.random() < 0.5:
-        image = image[:, ::-1]
-        mask = None if mask is None else mask[:, ::-1]
+        x, cloth, tiles = x[:, ::-1], cloth[:, ::-1], tiles[:, ::-1]
     if rng.random() < 0.5:
-        image = image[::-1]
-        mask = None if mask is None else mask[::-1]
+        x, cloth, tiles = x[::-1], cloth[::-1], tiles[::-1]
     # Brightness/contrast that survives standardisation only as a residual: a few percent of gain and offset.
     gain = rng.uniform(0.85, 1.15)
     offset = rng.uniform(-0.15, 0.15)
-    return (image * gain + offset).astype(np.float32), mask
+    return (x * gain + offset).astype(np.float32), np.ascontiguousarray(cloth), np.ascontiguousarray(tiles)

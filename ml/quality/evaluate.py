@@ -113,6 +113,11 @@ def evaluate(
             test_samples=int(truth.size),
         )
         row["test_defective"] = int(truth.sum())
+        if unit == "image" and detector.method == "stacked":
+            # Each scorer of the stack on the same unseen images, for comparison (no retraining).
+            for name, member in detector.member_proba(test.images).items():
+                row[f"{name}_auroc"] = binary_metrics(member, truth, 0.5)["auroc"]
+            row["member_train_seconds"] = dict(detector.member_seconds_)
         rows.append(row)
         log(_format_row(row))
     summary = {name: _mean([row[name] for row in rows]) for name in METRICS}
@@ -133,7 +138,12 @@ def _fmt(value: float | None) -> str:
 
 def _format_row(row: dict) -> str:
     figures = " ".join(f"{name} {_fmt(row[name])}" for name in METRICS)
-    return f"split {row['split']}: {figures} threshold {row['threshold']:.4f} train {row['train_seconds']:.1f}s"
+    members = "".join(
+        f" ({name} alone {_fmt(row[f'{name}_auroc'])})" for name in ("cnn", "features") if f"{name}_auroc" in row
+    )
+    return (
+        f"split {row['split']}: {figures}{members} threshold {row['threshold']:.4f} train {row['train_seconds']:.1f}s"
+    )
 
 
 def _table(rows: list[dict], summary: dict, unit: str) -> str:

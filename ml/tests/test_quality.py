@@ -1,4 +1,5 @@
-"""Fabric defect detection: loaders, tiling, threshold, the CNN end to end on fabric-small, the lot model, CLI."""
+"""Fabric defect detection: loaders, tiling, threshold, the detector (CNN stacked with tile statistics) end to end,
+the lot model, CLI."""
 
 from __future__ import annotations
 
@@ -169,6 +170,69 @@ def test_detector_is_deterministic_on_grayscale_scans_of_another_size(aitex_dir:
     # Same seed, same data: the same model (op determinism is on).
     again = DefectDetector(**detector.get_params()).fit(scans.images, scans.labels)
     np.testing.assert_allclose(again.predict_proba(scans.images), detector.predict_proba(scans.images), atol=1e-6)
+
+
+def test_stacked_scorers_learn_from_training_images_only(aitex_dir: Path) -> None:
+    """Validation images only place the threshold: other validation images give the very same scorers."""
+    from ml.quality.detector import DefectDetector
+
+    scans = load_aitex(aitex_dir)
+    train = scans.subset(range(0, 12, 2))  # index 0, 2, … : three clean and three defective scans
+    held = scans.subset(range(1, 12, 2))
+    params = {"epochs": 2, "batch_images": 3, "width": 4, "n_trees": 50, "seed": 4, "verbose": 0}
+    first = DefectDetector(**params).fit(train.images, train.labels, validation=(held.images, held.labels))
+    flipped = 1 - held.labels  # nonsense labels on the validation images
+    second = DefectDetector(**params).fit(train.images, train.labels, validation=(held.images, flipped))
+    assert first.method == "stacked" and first.fit_samples_ == len(train)
+    assert first.history_[0]["scorer"] == "features" and first.history_[0]["samples"] == len(train)
+    members = first.member_proba(held.images)
+    assert set(members) == {"cnn", "features"}
+    np.testing.assert_allclose(second.member_proba(held.images)["cnn"], members["cnn"], atol=1e-6)
+    np.testing.assert_allclose(second.member_proba(held.images)["features"], members["features"])
+    # The stack is the weighted mean of its scorers; only the threshold followed the validation labels.
+    np.testing.assert_allclose(first.predict_proba(held.images), 0.5 * members["cnn"] + 0.5 * members["features"])
+    assert first.threshold_ != second.threshold_
+
+
+def test_cnn_pools_only_cloth_cells_of_a_line_scan() -> None:
+    """Blown-out margins, the tile beside them and the selvage tiles at the ends are not judged."""
+    from ml.quality.detector import DefectDetector
+
+    rng = np.random.default_rng(5)
+    scan = _texture(rng, 256, 4096)[..., None]
+    scan[:, 1024:1100] = 255  # a saturated strip inside tile 4
+    detector = DefectDetector(method="cnn")
+    detector.tile_size_, detector.image_shape_, detector.grid_shape_ = 256, scan.shape, (1, 16)
+    detector.downsample_ = 4
+    cloth = detector._cloth_cells(scan)
+    assert cloth.shape == (8, 128)  # 32-pixel cells
+    columns = cloth.all(axis=0)
+    assert not columns[:8].any() and not columns[-8:].any()  # selvage tiles at both ends
+    assert not columns[1024 // 32 - 8 : 1100 // 32 + 9].any()  # the strip and a tile's width either side
+    assert columns[8 : 1024 // 32 - 8].all() and columns[1100 // 32 + 9 : -8].all()
+    # Tiles 3 and 4 hold no cloth cell at all; tile 5 keeps the cells beyond the strip's neighbourhood.
+    assert detector._cloth_tiles(cloth).tolist() == [[i not in (0, 3, 4, 15) for i in range(16)]]
+
+
+def test_saved_tile_statistics_model_of_format_1_still_loads_and_old_cnn_is_refused(
+    tmp_path: Path, aitex_dir: Path
+) -> None:
+    from ml.quality.detector import DefectDetector
+
+    scans = load_aitex(aitex_dir)
+    detector = DefectDetector(method="features", n_trees=20, validation_fraction=0.34, verbose=0)
+    detector.fit(scans.images, scans.labels)
+    saved = detector.save(tmp_path / "v1")
+    metadata = json.loads((saved / "metadata.json").read_text())
+    metadata["format_version"] = 1
+    metadata["params"].pop("cnn_weight")  # format 1 predates the stack
+    (saved / "metadata.json").write_text(json.dumps(metadata))
+    loaded = DefectDetector.load(saved)
+    np.testing.assert_allclose(loaded.predict_proba(scans.images), detector.predict_proba(scans.images))
+    metadata["params"]["method"] = "cnn"
+    (saved / "metadata.json").write_text(json.dumps(metadata))
+    with pytest.raises(ValueError, match="unsupported DefectDetector format 1"):
+        DefectDetector.load(saved)
 
 
 # ---------------------------------------------------------------------- lot-level logistic regression
