@@ -183,3 +183,46 @@ def test_bad_input_on_every_write_endpoint_is_refused_and_writes_nothing(world, 
         + "\n".join(problems[:80])
         + f"\nrefused requests wrote rows: {written}"
     )
+
+
+ISSUE = "/api/v1/inventory/operations/issue/"
+EXTRAS = [
+    # (what, url, raw body, status, field the envelope must name)
+    (
+        "JSON nested deeper than the decoder follows",
+        "/api/v1/inventory/warehouses/",
+        "[" * 100_000 + "]" * 100_000,
+        400,
+        None,
+    ),
+    ("NaN is not JSON", ISSUE, '{"lines": [{"lot": 1, "location": 1, "qty": NaN}]}', 400, None),
+    ("Infinity is not JSON", ISSUE, '{"lines": [{"lot": 1, "location": 1, "qty": Infinity}]}', 400, None),
+    ("a quantity of 1e999999", ISSUE, '{"lines": [{"lot": 1, "location": 1, "qty": "1e999999"}]}', 400, "lines"),
+    (
+        "20,000 lines in one posting",
+        ISSUE,
+        json.dumps({"lines": [{"lot": 1, "location": 1, "qty": "1"}] * 20_000}),
+        400,
+        "lines",
+    ),
+    ("bytes that are not UTF-8", "/api/v1/inventory/warehouses/", b'{"code": "\xff\xfe", "name": "x"}', 400, None),
+    (
+        "a lot id past 64 bits",
+        ISSUE,
+        '{"lines": [{"lot": 9223372036854775808, "location": 1, "qty": "1"}]}',
+        400,
+        "lines",
+    ),
+    ("a lot id of 1.5", ISSUE, '{"lines": [{"lot": 1.5, "location": 1, "qty": "1"}]}', 400, "lines"),
+    ("a body over the 10 MiB limit", ISSUE, b'{"x": "' + b"y" * (10 * 1024 * 1024) + b'"}', 413, None),
+]
+
+
+@pytest.mark.parametrize(("what", "url", "raw", "status", "field"), EXTRAS, ids=[e[0] for e in EXTRAS])
+def test_hand_written_hostile_bodies(world, admin_client, what, url, raw, status, field):
+    admin_client.raise_request_exception = False
+    before = row_counts()
+    response = _send(admin_client, "post", url, None, raw=raw.encode() if isinstance(raw, str) else raw)
+    assert response.status_code == status, response.content[:300]
+    assert _problem(response, field=field) is None, response.content[:300]
+    assert row_counts() == before
