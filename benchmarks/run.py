@@ -118,9 +118,10 @@ def report(ran: dict[str, dict]) -> str:
         if (RESULTS / f"{name}.json").exists()
     }
     lines += key_figures(results)
-    lines += ["| benchmark | status | seconds |", "|---|---|---|"]
-    for name, outcome in ran.items():
-        lines.append(f"| {name} | {outcome['status']} | {outcome['seconds']:.0f} |")
+    if ran:
+        lines += ["## This run", "", "| benchmark | status | seconds |", "|---|---|---|"]
+        for name, outcome in ran.items():
+            lines.append(f"| {name} | {outcome['status']} | {outcome['seconds']:.0f} |")
     for name, data in results.items():
         flat: dict = {}
         _flatten("", data, flat)

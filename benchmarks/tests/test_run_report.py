@@ -18,3 +18,9 @@ def test_no_key_figures_without_results():
 
 def test_every_key_figure_names_a_registered_benchmark():
     assert {name for name, _, _ in run.KEY_FIGURES} <= set(run.BENCHMARKS)
+
+
+def test_report_lists_this_runs_outcomes_only_when_something_ran():
+    assert "## This run" not in run.report({})
+    text = run.report({"growth": {"status": "failed (1)", "seconds": 12.4}})
+    assert "## This run" in text and "| growth | failed (1) | 12 |" in text
