@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core import clock
 from core.errors import BusinessRuleViolation, Conflict, InvalidInput, StockShortfall
+from core.models import update_rows
 
 from .models import (
     FABRIC_KINDS,
@@ -182,9 +183,21 @@ def _check_line(line: StockLine, line_no: int) -> None:
 
 
 def _key_filter(keys) -> Q:
-    condition = Q(pk__in=[])
+    """Exactly the balance rows of `keys`: one term per (lot, location) with its rolls listed.
+
+    A production output or a shipment names many rolls of few lots; one `roll_id IN (…)` per lot
+    keeps the statement (and the ORM's work building it) small whatever the number of rolls.
+    """
+    rolls_by_place: dict[tuple[int, int], list[int]] = defaultdict(list)
     for lot_id, roll_id, location_id in keys:
-        condition |= Q(lot_id=lot_id, roll_id=roll_id or None, location_id=location_id)
+        rolls_by_place[(lot_id, location_id)].append(roll_id)
+    condition = Q(pk__in=[])
+    for (lot_id, location_id), roll_ids in rolls_by_place.items():
+        rolls = [r for r in roll_ids if r]
+        if rolls:
+            condition |= Q(lot_id=lot_id, location_id=location_id, roll_id__in=rolls)
+        if len(rolls) < len(roll_ids):
+            condition |= Q(lot_id=lot_id, location_id=location_id, roll__isnull=True)
     return condition
 
 
@@ -400,11 +413,8 @@ def _apply(changes: list[_Change], balances: dict, *, posting, document: Documen
     ]
     if new_rows:
         CostLayer.objects.bulk_create(new_rows)
-    if touched_layers:
-        CostLayer.objects.bulk_update(list(touched_layers.values()), ["qty_remaining", "value_remaining"])
-    StockBalance.objects.bulk_update(
-        [balances[k] for k in sorted({c.key for c in changes})], ["on_hand", "reserved", "value", "updated_at"]
-    )
+    update_rows(touched_layers.values(), ["qty_remaining", "value_remaining"])
+    update_rows([balances[k] for k in sorted({c.key for c in changes})], ["on_hand", "reserved", "value", "updated_at"])
     moves.sort(key=lambda m: m.pk)
     return moves
 
@@ -990,7 +1000,7 @@ def rolls_record_quality(*, marks: list[tuple[Roll, dict]], user=None) -> list[R
             roll.updated_by = actor
         rolls.append(roll)
     written = [*sorted(fields), "version", "updated_at", *(["updated_by"] if actor is not None else [])]
-    Roll.objects.bulk_update(rolls, written)
+    update_rows(rolls, written)
     return rolls
 
 

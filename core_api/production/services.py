@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from core.errors import BusinessRuleViolation, Conflict, InvalidInput, StockShortfall
+from core.models import update_rows
 from inventory import services as stock
 from inventory.models import (
     LocationKind,
@@ -601,7 +602,7 @@ def _split_by_reservations(
         if left > 0:
             free.append(StockLine(lot=line.lot, roll=line.roll, location=line.location, qty=left))
     if touched:
-        Reservation.objects.bulk_update(list(touched.values()), ["open_qty"])
+        update_rows(touched.values(), ["open_qty"])
     return reserved, free
 
 
@@ -743,7 +744,7 @@ def _absorb(open_inputs: list[Consumption], consumed: list[dict] | None, field: 
         absorbed.append(_Absorbed(source, qty, value, kg))
         source.attributed_qty += qty
         source.attributed_value += value
-    Consumption.objects.bulk_update([source for source, _ in wanted], ["attributed_qty", "attributed_value"])
+    update_rows([source for source, _ in wanted], ["attributed_qty", "attributed_value"])
     return absorbed
 
 

@@ -15,6 +15,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from core.errors import BusinessRuleViolation, Conflict, InvalidInput
+from core.models import update_rows
 from inventory import services as stock
 from inventory.models import Lot, QCStatus, Roll, StockBalance
 from inventory.services import QC_TRANSITIONS, Document
@@ -461,7 +462,7 @@ def roll_inspections_create(*, items: list[dict], threshold: str | None = None, 
     )
     for inspection in inspections:
         inspection.number = f"RI-{inspection.pk:06d}"
-    RollInspection.objects.bulk_update(inspections, ["number"])
+    update_rows(inspections, ["number"])
     defects = []
     for inspection, (_, _, _, _, _, _, rows, _) in zip(inspections, planned, strict=True):
         for row in rows:
