@@ -304,6 +304,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "procurement.supplier", "exclude_fields": ["bank_details"]},
     {"model": "procurement.suppliercontact", "exclude_fields": ["email", "phone"]},
     {"model": "sales.customer", "exclude_fields": ["contacts"]},
+    # Password hashes stay out of it too (admins read the trail).
+    {"model": "users.user", "exclude_fields": ["password"]},
 )
 AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "core.idempotencyrecord",
