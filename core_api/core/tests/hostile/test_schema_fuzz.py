@@ -4,11 +4,14 @@ responses that break the schema. Deterministic (derandomized); WEFT_HOSTILE_EXAM
 examples per operation and generation mode (the benchmark raises it)."""
 
 import traceback
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.signals import got_request_exception
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -75,11 +78,25 @@ def _fuzz_operation(operation, mode, token: str, examples: int, result: FuzzResu
         pass
 
 
+@contextmanager
+def requests_inside_the_test_transaction():
+    """Like Django's test client: requests served in-process must not close the test's connection
+    (on PostgreSQL, request_finished would close it mid-transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("role", ["admin", "viewer"])
 def test_schema_fuzz(role, make_user):
     user = make_user(role)
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
-    result = fuzz(schema, str(RefreshToken.for_user(user).access_token), examples=EXAMPLES)
+    with requests_inside_the_test_transaction():
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+        result = fuzz(schema, str(RefreshToken.for_user(user).access_token), examples=EXAMPLES)
     record(
         f"schema_fuzz_{role}",
         operations_checked=result.operations,
