@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from demo.seed import demand_plan, history_start, mill_counts, seed_demo
@@ -148,3 +149,21 @@ def test_kpis_answer_with_numbers(mill, admin_client):
     before = admin_client.get("/api/v1/kpis/stock-value/", {"to": (start - timedelta(days=60)).isoformat()})
     assert before.status_code == 200
     assert before.json()["value"] == 0
+
+
+@pytest.mark.django_db
+def test_finished_rolls_are_graded_by_the_stenter_they_came_off(mill, admin_client):
+    """Work orders run on the demo machines; the worn stenter (ST-03) grades rougher than ST-01."""
+    from production.models import WorkOrder
+
+    assert not WorkOrder.objects.filter(machine__isnull=True).exists()
+    assert not WorkOrder.objects.exclude(machine__stage=F("stage")).exists()
+    today = timezone.localdate()
+    start = history_start(years=YEARS, today=today)
+    body = admin_client.get(
+        "/api/v1/kpis/points-per-100yd2/", {"from": (start - timedelta(days=60)).isoformat(), "to": today.isoformat()}
+    ).json()
+    by_machine = {row["key"]: row for row in body["by_machine"]}
+    assert set(by_machine) <= {"ST-01", "ST-02", "ST-03"}
+    assert sum(row["rolls"] for row in by_machine.values()) == body["rolls"]
+    assert by_machine["ST-03"]["value"] > 1.5 * by_machine["ST-01"]["value"]
