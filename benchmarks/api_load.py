@@ -273,10 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     database_url = parts._replace(path=f"/{DB_NAME}").geturl()
     env = server_env(database_url)
 
+    created = True
     try:
         admin_sql(server, f'CREATE DATABASE "{DB_NAME}"')
     except Exception:  # it exists: start afresh unless asked to reuse it
-        if not args.keep_db:
+        created = not args.keep_db
+        if created:
             admin_sql(server, f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
             admin_sql(server, f'CREATE DATABASE "{DB_NAME}"')
     process = None
@@ -286,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         manage(env, "ensure_demo_users")
         print(f"seeding {args.years} year(s) of demo mill (unless kept from before) …", file=sys.stderr, flush=True)
         seed_seconds = manage(env, "seed_demo", "--if-empty", "--years", str(args.years))
+        seed_seconds = seed_seconds if created else None  # a kept mill was not seeded now
         with tempfile.TemporaryDirectory() as root:
             from core.testing import free_port
 
