@@ -1,3 +1,4 @@
+import hashlib
 import time
 
 from django.conf import settings
@@ -26,7 +27,8 @@ from .serializers import (
 
 
 def _failure_key(username: str) -> str:
-    return f"login-failures:{username.strip().lower()}"
+    # Hashed: a username is whatever a client sends (any length, any characters), a cache key is not.
+    return "login-failures:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()
 
 
 class TokenObtainView(WeftAPIMixin, TokenObtainPairView):
