@@ -16,7 +16,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from inventory.models import MaterialKind, MoveReason, StockMove
+from inventory.models import LIVE_BALANCE, MaterialKind, MoveReason, StockBalance, StockMove
 from procurement.models import GoodsReceiptLine, POStatus, PurchaseOrderLine
 from production.models import Output
 from quality.models import RollInspection
@@ -204,21 +204,38 @@ def complaint_rate(period: Period) -> dict:
 
 
 # --- stock --------------------------------------------------------------------------------------
+def _ledger_at(moment: datetime, field: str, by: str | None = None, **filters) -> dict:
+    """Σ `field` ("value" or "qty") of every stock move posted before `moment`, per `by` (or one total
+    under None).
+
+    Read as today's balances minus the moves posted since `moment` (the balances hold exactly the sum of
+    their moves, an invariant the posting service keeps and `check_stock_invariants` checks), so the cost
+    follows the number of stock keys and of recent moves, not the length of the whole ledger.
+    """
+    balance_field = "value" if field == "value" else "on_hand"
+
+    def sums(queryset, column) -> dict:
+        queryset = queryset.filter(**filters)
+        if by is None:
+            return {None: queryset.aggregate(total=Sum(column, default=ZERO))["total"]}
+        rows = queryset.values(by).annotate(total=Sum(column)).order_by(by)
+        return {row[by]: row["total"] or ZERO for row in rows}
+
+    now = sums(StockBalance.objects.filter(LIVE_BALANCE), balance_field)
+    since = sums(StockMove.objects.filter(created_at__gte=moment), field)
+    return {key: now.get(key, ZERO) - since.get(key, ZERO) for key in now.keys() | since.keys()}
+
+
 def _stock_value_at(moment: datetime) -> Decimal:
-    return StockMove.objects.filter(created_at__lt=moment).aggregate(v=Sum("value", default=ZERO))["v"]
+    return sum(_ledger_at(moment, "value").values(), ZERO)
 
 
 @kpi("stock-value", "Stock value", "money")
 def stock_value(period: Period) -> dict:
     """Stock value at the end of the period = Σ value of every stock move posted before then (the
     ledger's FIFO valuation), also split by material kind."""
-    by_kind = (
-        StockMove.objects.filter(created_at__lt=period.end_at)
-        .values("material__kind")
-        .annotate(v=Sum("value"))
-        .order_by("material__kind")
-    )
-    split = {row["material__kind"]: _number(row["v"], 2) for row in by_kind}
+    by_kind = _ledger_at(period.end_at, "value", "material__kind")
+    split = {kind: _number(by_kind[kind], 2) for kind in sorted(by_kind)}
     return {"value": _number(sum(split.values()), 2), "by_kind": split}
 
 
@@ -226,10 +243,10 @@ def stock_value(period: Period) -> dict:
 def days_of_cover(period: Period) -> dict:
     """Days of cover = finished-fabric metres on hand at the end of the period ÷ average metres
     shipped per day in the period (metres shipped ÷ days in the period); none when nothing shipped."""
-    finished = StockMove.objects.filter(material__kind=MaterialKind.FINISHED)
-    on_hand = finished.filter(created_at__lt=period.end_at).aggregate(q=Sum("qty", default=ZERO))["q"]
-    shipped = -finished.filter(
-        reason=MoveReason.SHIPMENT, created_at__gte=period.start_at, created_at__lt=period.end_at
+    finished = {"material__kind": MaterialKind.FINISHED}
+    on_hand = sum(_ledger_at(period.end_at, "qty", **finished).values(), ZERO)
+    shipped = -StockMove.objects.filter(
+        reason=MoveReason.SHIPMENT, created_at__gte=period.start_at, created_at__lt=period.end_at, **finished
     ).aggregate(q=Sum("qty", default=ZERO))["q"]
     daily = shipped / period.days if shipped else ZERO
     return {

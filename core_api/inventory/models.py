@@ -285,6 +285,10 @@ class StockMove(models.Model):
         raise ValueError("stock moves are append-only; post a reversal instead")
 
 
+# A balance key that holds stock or value; emptied keys stay behind as history grows.
+LIVE_BALANCE = ~Q(on_hand=0) | ~Q(value=0)
+
+
 class StockBalance(models.Model):
     """Derived balance per (lot, roll, location); kept by the inventory service, checked by the DB."""
 
@@ -310,7 +314,11 @@ class StockBalance(models.Model):
                 fields=["lot", "location"], condition=Q(roll__isnull=True), name="balance_lot_key_unique"
             ),
         ]
-        indexes = [models.Index(fields=["material", "location"])]
+        indexes = [
+            models.Index(fields=["material", "location"]),
+            # Keys still holding stock: what stock value and cover read, however long the history.
+            models.Index(fields=["material"], condition=LIVE_BALANCE, name="balance_live_material"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lot_id}/{self.roll_id}@{self.location_id}: {self.on_hand}"
