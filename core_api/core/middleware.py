@@ -32,10 +32,10 @@ class BodySizeLimitMiddleware:
 
 
 def _jwt_user(request, fallback):
-    from rest_framework_simplejwt.authentication import JWTAuthentication
+    from core.authentication import CachedJWTAuthentication
 
     try:
-        result = JWTAuthentication().authenticate(request)
+        result = CachedJWTAuthentication().authenticate(request)
     except Exception:  # an invalid token is DRF's to refuse; here we only need the actor
         return fallback
     return result[0] if result else fallback

@@ -165,7 +165,7 @@ WEFT_LOGIN_FAILURE_WINDOW_S = 60
 WEFT_BENCH_ENDPOINTS = env.bool("WEFT_BENCH_ENDPOINTS", default=False)
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.authentication.CachedJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.RoleTablePermission"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "PAGE_SIZE": 50,

@@ -112,3 +112,16 @@ def test_demo_users_command_creates_one_user_per_role():
     call_command("ensure_demo_users")  # re-runnable
     for role in ROLES:
         assert User.objects.get(username=role).roles == [role]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_looks_the_user_up_once(api, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user("storekeeper")
+    bearer(api, login(api, user.username).json()["access"])
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(ME).status_code == 200
+    user_reads = [q["sql"] for q in queries if 'FROM "users_user"' in q["sql"] and "WHERE" in q["sql"]]
+    assert len(user_reads) == 1, user_reads
