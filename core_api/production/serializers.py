@@ -23,7 +23,7 @@ from .models import (
     StatusLog,
     WorkOrder,
 )
-from .services import RESERVE_STRATEGIES, job_work_reconciliation
+from .services import PICK_STRATEGIES, RESERVE_STRATEGIES, job_work_reconciliation
 
 POSITIVE = {"min_value": Decimal("0.0001")}
 
@@ -349,6 +349,11 @@ class ReleaseSerializer(StrictSerializer):
 
 class WorkOrderIssueSerializer(StrictSerializer):
     lines = StockLineInputSerializer(many=True, required=False)
+    strategy = serializers.ChoiceField(
+        choices=PICK_STRATEGIES,
+        required=False,
+        help_text="With nothing reserved and no lines: pick the BOM's need from free stock and issue it.",
+    )
 
 
 class RollInputSerializer(StrictSerializer):

@@ -65,6 +65,7 @@ JOB_WORK_TRANSITIONS = {
     JobWorkStatus.ISSUED: {JobWorkStatus.RECONCILED},
 }
 RESERVE_STRATEGIES = ("fifo", "same_dye_lot", "none")
+PICK_STRATEGIES = ("fifo", "same_dye_lot")
 
 
 def _user(user):
@@ -462,15 +463,22 @@ def work_order_update(*, work_order: WorkOrder, user=None, **changes) -> WorkOrd
     return work_order
 
 
-def _available_balances(material: Material, location) -> list[StockBalance]:
-    # Oldest lot first (FIFO); released stock only, as the inventory service would insist anyway.
-    return list(
+def _available_balances(material_ids, location) -> dict[int, list[StockBalance]]:
+    """Released, unreserved stock of each material at `location`, oldest lot first (FIFO): one query."""
+    by_material: dict[int, list[StockBalance]] = {pk: [] for pk in material_ids}
+    rows = (
         StockBalance.objects.filter(
-            material=material, location=location, lot__qc_status=QCStatus.RELEASED, on_hand__gt=F("reserved")
+            material_id__in=list(by_material),
+            location=location,
+            lot__qc_status=QCStatus.RELEASED,
+            on_hand__gt=F("reserved"),
         )
         .select_related("lot__material", "roll", "location")
         .order_by("lot__created_at", "lot_id", "roll_id")
     )
+    for balance in rows:
+        by_material[balance.material_id].append(balance)
+    return by_material
 
 
 def _pick(balances: list[StockBalance], need: Decimal, same_lot: bool) -> list[StockLine] | None:
@@ -494,6 +502,35 @@ def _pick(balances: list[StockBalance], need: Decimal, same_lot: bool) -> list[S
 
 def _requirements_by_material(work_order: WorkOrder) -> dict[int, Requirement]:
     return {r.material.pk: r for r in bom_requirements(bom=work_order.bom, qty=work_order.planned_qty)}
+
+
+def _pick_by_strategy(
+    work_order: WorkOrder, needs: dict[int, Requirement], strategy: str, done: str = "reserved"
+) -> list[StockLine]:
+    """Every component's full need from free released stock at the source (FIFO or one dye lot each).
+
+    Raises StockShortfall naming every short component; the balances come from one query.
+    """
+    picked, shortfalls = [], {}
+    available = _available_balances(needs, work_order.source_location)
+    for need in needs.values():
+        qty = need.qty.quantize(QTY_Q, rounding=ROUND_CEILING)
+        balances = available[need.material.pk]
+        chosen = _pick(balances, qty, same_lot=strategy == "same_dye_lot")
+        if chosen is None:
+            have = sum((b.available for b in balances), Decimal(0))
+            where = "in one lot " if strategy == "same_dye_lot" else ""
+            shortfalls[f"components.{need.material.code}"] = [
+                f"{qty} {need.material.unit} needed {where}at {work_order.source_location.code}, {have} available"
+            ]
+        else:
+            picked.extend(chosen)
+    if shortfalls:
+        raise StockShortfall(
+            f"Not enough released stock for {len(shortfalls)} component(s); nothing was {done}.",
+            fields=shortfalls,
+        )
+    return picked
 
 
 def _resolve_lines(lines: list[dict], prefix: str = "lines") -> list[StockLine]:
@@ -522,8 +559,8 @@ def work_order_release(
         )
     if strategy not in RESERVE_STRATEGIES:
         raise InvalidInput("Unknown strategy.", fields={"strategy": [f"one of: {', '.join(RESERVE_STRATEGIES)}"]})
-    needs = _requirements_by_material(work_order)
     if lines:
+        needs = _requirements_by_material(work_order)
         picked = _resolve_lines(lines)
         for i, line in enumerate(picked):
             if line.lot.material_id not in needs:
@@ -535,24 +572,7 @@ def work_order_release(
     elif strategy == "none":
         picked = []
     else:
-        picked, shortfalls = [], {}
-        for need in needs.values():
-            qty = need.qty.quantize(QTY_Q, rounding=ROUND_CEILING)
-            balances = _available_balances(need.material, work_order.source_location)
-            chosen = _pick(balances, qty, same_lot=strategy == "same_dye_lot")
-            if chosen is None:
-                have = sum((b.available for b in balances), Decimal(0))
-                where = "in one lot " if strategy == "same_dye_lot" else ""
-                shortfalls[f"components.{need.material.code}"] = [
-                    f"{qty} {need.material.unit} needed {where}at {work_order.source_location.code}, {have} available"
-                ]
-            else:
-                picked.extend(chosen)
-        if shortfalls:
-            raise StockShortfall(
-                f"Not enough released stock for {len(shortfalls)} component(s); nothing was reserved.",
-                fields=shortfalls,
-            )
+        picked = _pick_by_strategy(work_order, _requirements_by_material(work_order), strategy)
     if picked:
         stock.stock_reserve(lines=picked, document=_document(work_order), user=user)
         Reservation.objects.bulk_create(
@@ -607,8 +627,17 @@ def _split_by_reservations(
 
 
 @transaction.atomic
-def work_order_issue(*, work_order: WorkOrder, user=None, lines: list[dict] | None = None) -> WorkOrder:
-    """Post production_issue moves from chosen lots (default: whatever release reserved)."""
+def work_order_issue(
+    *, work_order: WorkOrder, user=None, lines: list[dict] | None = None, strategy: str | None = None
+) -> WorkOrder:
+    """Post production_issue moves from chosen lots (default: whatever release reserved).
+
+    With nothing reserved and no lines, `strategy` ("fifo" or "same_dye_lot") picks the BOM's full
+    need from free released stock at the source, as release would have reserved it, and issues it
+    in the same posting (no reservation first); a shortfall issues nothing.
+    """
+    if strategy is not None and strategy not in PICK_STRATEGIES:
+        raise InvalidInput("Unknown strategy.", fields={"strategy": [f"one of: {', '.join(PICK_STRATEGIES)}"]})
     work_order = _lock(work_order)
     if work_order.status not in (WorkOrderStatus.RELEASED, WorkOrderStatus.IN_PROGRESS):
         raise BusinessRuleViolation(
@@ -621,16 +650,18 @@ def work_order_issue(*, work_order: WorkOrder, user=None, lines: list[dict] | No
         .select_related("lot__material", "roll", "location")
         .order_by("id")
     )
+    needs = _requirements_by_material(work_order)
     if lines:
         picked = _resolve_lines(lines)
     else:
         picked = [StockLine(lot=r.lot, roll=r.roll, location=r.location, qty=r.open_qty) for r in open_reservations]
+        if not picked and strategy is not None:
+            picked = _pick_by_strategy(work_order, needs, strategy, done="issued")
         if not picked:
             raise InvalidInput(
                 "Nothing is reserved for this work order; name the lots to issue.",
                 fields={"lines": ["required: nothing reserved"]},
             )
-    needs = _requirements_by_material(work_order)
     # Nothing is issued before the first issue (the order is still released, not in progress).
     issued_before = (
         {}

@@ -115,6 +115,19 @@ def test_issuing_beyond_the_bom_is_422_and_writes_nothing(supervisor, mill):
     assert WorkOrder.objects.get(pk=wo["id"]).status == "released"
 
 
+def test_issue_by_strategy_over_the_api(supervisor, mill):
+    yarn_lot = receive(mill.yarn, mill.stores, "400")
+    wo = new_work_order(supervisor, mill)
+    url = f"{BASE}/work-orders/{wo['id']}"
+    supervisor.post(f"{url}/release/", {"strategy": "none"}, format="json")
+    bad = supervisor.post(f"{url}/issue/", {"strategy": "cheapest"}, format="json")
+    assert bad.status_code == 400 and "strategy" in error(bad)[1]
+    issued = supervisor.post(f"{url}/issue/", {"strategy": "fifo"}, format="json")
+    assert issued.status_code == 200, issued.content
+    assert issued.json()["status"] == "in_progress" and Decimal(issued.json()["input_kg"]) == Decimal("337.5")
+    assert StockBalance.objects.get(lot=yarn_lot).on_hand == Decimal("62.5")
+
+
 def test_output_heavier_than_input_is_422_and_writes_nothing(supervisor, mill):
     receive(mill.yarn, mill.stores, "400")
     wo = new_work_order(supervisor, mill)

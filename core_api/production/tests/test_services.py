@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import BusinessRuleViolation, Conflict, StockShortfall
+from core.errors import BusinessRuleViolation, Conflict, InvalidInput, StockShortfall
 from inventory.models import GenealogyEdge, Lot, MoveReason, QCStatus, Roll, StockBalance, StockMove
 from inventory.supply import incoming_by_source
 from inventory.trace import trace
@@ -315,6 +315,46 @@ def test_issuing_what_release_reserved_is_one_posting(mill):
     issue_postings = StockMove.objects.filter(document_id=str(wo.pk), reason=MoveReason.PRODUCTION_ISSUE)
     assert issue_postings.values("posting").distinct().count() == 1
     assert not Reservation.objects.filter(work_order=wo, open_qty__gt=0).exists()
+
+
+def test_issue_picks_fifo_from_free_stock_in_one_posting_without_reserving(mill):
+    old = receive(mill.yarn, mill.stores, "200", "2.00")
+    new = receive(mill.yarn, mill.stores, "400", "3.00")
+    held = receive(mill.yarn, mill.stores, "500", status=QCStatus.QUARANTINE)
+    wo = services.work_order_create(
+        bom=mill.knit_bom, planned_qty=1000, source_location=mill.stores, output_location=mill.floor
+    )
+    services.work_order_release(work_order=wo, strategy="none")
+    wo = services.work_order_issue(work_order=wo, strategy="fifo")
+    need = fabric_kg_from_m(1000, 180, 180) / Decimal("0.96")  # 337.5 kg
+    # The oldest released lot first, then the next; the quarantined lot is not touched.
+    assert on_hand(old) == 0 and on_hand(new) == Decimal(400) - (need - 200) and on_hand(held) == 500
+    moves = StockMove.objects.filter(document_id=str(wo.pk))
+    assert {m.reason for m in moves} == {MoveReason.PRODUCTION_ISSUE}
+    assert moves.values("posting").distinct().count() == 1
+    assert not Reservation.objects.filter(work_order=wo).exists()
+    assert not StockBalance.objects.filter(reserved__gt=0).exists()
+    assert wo.status == WorkOrderStatus.IN_PROGRESS and wo.input_kg == need
+    assert wo.input_value == pytest.approx(200 * Decimal("2.00") + (need - 200) * Decimal("3.00"), abs=CENT)
+
+
+def test_issue_by_strategy_short_of_stock_issues_nothing(mill):
+    receive_rolls(mill.greige, mill.stores, [100])
+    wo = services.work_order_create(
+        bom=mill.dye_bom, planned_qty=500, source_location=mill.stores, output_location=mill.floor
+    )
+    services.work_order_release(work_order=wo, strategy="none")
+    moves = StockMove.objects.count()
+    with pytest.raises(StockShortfall) as short:
+        services.work_order_issue(work_order=wo, strategy="fifo")
+    assert set(short.value.fields) == {"components.G180", "components.NAVY-DYE"}
+    assert "nothing was issued" in str(short.value)
+    assert StockMove.objects.count() == moves and not Consumption.objects.exists()
+    wo.refresh_from_db()
+    assert wo.status == WorkOrderStatus.RELEASED
+    with pytest.raises(InvalidInput) as bad:
+        services.work_order_issue(work_order=wo, strategy="cheapest")
+    assert "strategy" in bad.value.fields
 
 
 def test_a_work_order_runs_on_an_active_machine_of_its_stage(mill):
