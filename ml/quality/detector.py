@@ -5,7 +5,9 @@ recall is chosen on validation images held out of the training images):
 
 - `method="stacked"` (default): the CNN below and the tile-statistics scorer, each trained on the same training
   images, averaged in probability (`cnn_weight` for the CNN, the rest for the statistics). The combination has no
-  parameters learned from data, so nothing about it can have seen a validation or test image.
+  parameters learned from data, so nothing about it can have seen a validation or test image. Once the threshold
+  is placed on the held-out validation images, the tile-statistics forest is refitted on all training images
+  (`refit_features`; seconds), while the CNN keeps the model the threshold was placed with.
 - `method="cnn"`: the fully convolutional multiple-instance CNN alone (TensorFlow/Keras).
 - `method="features"`: multi-scale anomaly statistics of each tile (`ml.quality.features`) scored by an extremely
   randomised tree ensemble alone.
@@ -148,6 +150,8 @@ class DefectDetector:
     feature_tile: edge of the tiles the tile statistics describe; `None` takes a quarter of the map tile (at least
         64 pixels) when learning from image labels, and the map tile itself when learning from masks.
     cnn_weight: the CNN's share of the `stacked` probability (the tile statistics get the rest).
+    refit_features: when the threshold images are held out of the training images (no `validation` given), refit
+        the tile-statistics forest on all training images once the threshold is placed (the CNN is not refitted).
     """
 
     def __init__(
@@ -170,6 +174,7 @@ class DefectDetector:
         n_trees: int = 500,
         feature_tile: int | None = None,
         cnn_weight: float = 0.5,
+        refit_features: bool = True,
     ):
         self.tile_size = tile_size
         self.epochs = epochs
@@ -189,6 +194,7 @@ class DefectDetector:
         self.n_trees = n_trees
         self.feature_tile = feature_tile
         self.cnn_weight = cnn_weight
+        self.refit_features = refit_features
 
     # ------------------------------------------------------------------ parameters (scikit-learn style)
     _PARAM_NAMES = (
@@ -210,6 +216,7 @@ class DefectDetector:
         "n_trees",
         "feature_tile",
         "cnn_weight",
+        "refit_features",
     )
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
@@ -332,9 +339,24 @@ class DefectDetector:
             self.member_seconds_["cnn"] = time.perf_counter() - cnn_started
         self.train_seconds_ = time.perf_counter() - started
         self._set_threshold(val_images, val_labels, val_masks)
+        if validation is None and self.refit_features and self.uses_features:
+            # The threshold was placed with a forest that never saw the held-out images; the forest that ships
+            # learns from every training image (cheap; the CNN is not retrained, it keeps the threshold's view).
+            refit_started = time.perf_counter()
+            all_images = images + val_images
+            all_labels = np.concatenate([labels, val_labels])
+            all_masks = None if masks is None else list(masks) + list(val_masks)
+            self._check_trainable(all_labels, all_masks)
+            self._fit_features(all_images, all_labels, all_masks, described=self._described_fit_)
+            refit_seconds = time.perf_counter() - refit_started
+            self.member_seconds_["features"] += refit_seconds
+            self.train_seconds_ += refit_seconds
+            self.metrics_["train_seconds"] = self.train_seconds_
+            self.metrics_["features_fit_samples"] = len(all_images)
+        self._described_fit_ = None
         return self
 
-    def _fit_features(self, images, labels, masks) -> None:
+    def _fit_features(self, images, labels, masks, described: list | None = None) -> None:
         from ml.quality import features as tf_features
 
         tile_model = self.decision_unit == "tile" or masks is not None
@@ -344,7 +366,9 @@ class DefectDetector:
             raise ValueError("with masks the features are taken on the map tiles; leave feature_tile unset")
         if self.tile_size_ % self.feature_tile_:
             raise ValueError(f"feature_tile {self.feature_tile_} must divide the tile size {self.tile_size_}")
-        described = [self._describe(image) for image in images]
+        known = list(described or [])
+        described = known + [self._describe(image) for image in images[len(known) :]]
+        self._described_fit_ = described
         if tile_model:
             # Tile labels exist: learn tiles directly (the image score is then its worst tile).
             x = np.concatenate([tf_features.tile_vectors(f, u) for f, u in described])

@@ -194,6 +194,21 @@ def test_stacked_scorers_learn_from_training_images_only(aitex_dir: Path) -> Non
     assert first.threshold_ != second.threshold_
 
 
+def test_forest_is_refitted_on_all_training_images_after_the_threshold_is_placed(aitex_dir: Path) -> None:
+    """The threshold comes from a forest that never saw the held-out images; the shipped forest sees them all."""
+    from ml.quality.detector import DefectDetector
+
+    scans = load_aitex(aitex_dir)
+    params = {"method": "features", "n_trees": 30, "validation_fraction": 0.34, "seed": 2, "verbose": 0}
+    refitted = DefectDetector(**params).fit(scans.images, scans.labels)
+    held_out_only = DefectDetector(**params, refit_features=False).fit(scans.images, scans.labels)
+    first, last = refitted.history_[0], refitted.history_[-1]
+    assert first["samples"] == held_out_only.history_[-1]["samples"] == held_out_only.fit_samples_ < len(scans)
+    assert last["samples"] == len(scans) and refitted.metrics_["features_fit_samples"] == len(scans)
+    assert refitted.threshold_ == held_out_only.threshold_
+    assert not np.allclose(refitted.predict_proba(scans.images), held_out_only.predict_proba(scans.images))
+
+
 def test_cnn_pools_only_cloth_cells_of_a_line_scan() -> None:
     """Blown-out margins, the tile beside them and the selvage tiles at the ends are not judged."""
     from ml.quality.detector import DefectDetector
