@@ -731,20 +731,30 @@ class Seeder:
             self.count("sales_orders")
             self.count("sales_order_lines", len(planned.lines))
 
-    def _sellable(self) -> dict[int, Decimal]:
-        """Released roll stock not yet reserved per finished material, where allocation looks for it."""
-        return dict(
+    def _sellable_rolls(self) -> list[tuple[int, Decimal, Decimal | None, Decimal | None]]:
+        """Released roll stock not yet reserved, where allocation looks for it: (material, free qty,
+        points/100 yd², ΔE) per roll balance."""
+        return list(
             StockBalance.objects.filter(
                 roll__isnull=False,
                 lot__qc_status=QCStatus.RELEASED,
                 location__kind__in=SELLABLE_LOCATIONS,
                 location__is_active=True,
                 on_hand__gt=F("reserved"),
-            )
-            .values("material_id")
-            .annotate(q=Sum(F("on_hand") - F("reserved")))
-            .values_list("material_id", "q")
+            ).values_list("material_id", F("on_hand") - F("reserved"), "roll__points_per_100yd2", "roll__delta_e")
         )
+
+    @staticmethod
+    def _eligible(rows, customer: Customer) -> dict[int, Decimal]:
+        """Per material, the free roll stock within the customer's points threshold and shade tolerance."""
+        totals: dict[int, Decimal] = defaultdict(D)
+        for material_id, free, points, delta_e in rows:
+            if points is not None and points > customer.points_threshold:
+                continue
+            if delta_e is not None and delta_e > customer.shade_tolerance:
+                continue
+            totals[material_id] += free
+        return totals
 
     def ship(self, week: date) -> None:
         horizon = week + timedelta(days=13)
@@ -763,9 +773,14 @@ class Seeder:
         ).values_list("order_id", "material_id", "qty", "requested_date"):
             requested[order_id] = min(requested.get(order_id, when), when)
             needs[order_id][material_id] += qty
-        # An upper bound of what allocation can find per material: an order it cannot cover fails
-        # allocation for certain, so it is not tried (the same outcome without the service call).
-        sellable = self._sellable()
+        # Upper bounds of what allocation can find per material (all free roll stock, and what of it
+        # the customer's thresholds admit): an order they cannot cover fails allocation for certain,
+        # so it is not tried (the same outcome without the service call).
+        rows = self._sellable_rolls()
+        sellable: dict[int, Decimal] = defaultdict(D)
+        for material_id, free, _, _ in rows:
+            sellable[material_id] += free
+        eligible: dict[int, dict[int, Decimal]] = {}
         plans = []
         for order in due:
             when = requested[order.pk]
@@ -777,7 +792,10 @@ class Seeder:
                 continue
             plans.append((ship_day, order.pk, order))
         for ship_day, _, order in sorted(plans, key=lambda p: (p[0], p[1])):
-            if any(qty > sellable.get(mid, D(0)) for mid, qty in needs[order.pk].items()):
+            if order.customer_id not in eligible:
+                eligible[order.customer_id] = self._eligible(rows, order.customer)
+            admitted = eligible[order.customer_id]
+            if any(qty > min(sellable[mid], admitted.get(mid, D(0))) for mid, qty in needs[order.pk].items()):
                 self.count("allocation_shortfalls")
                 continue
             try:
@@ -979,13 +997,14 @@ class Seeder:
                 user=u,
             )
             try:
+                # Released and issued FIFO at once: one posting, no reservation to post and use up.
                 with transaction.atomic():
-                    production.work_order_release(work_order=wo, strategy="fifo", user=u)
+                    production.work_order_release(work_order=wo, strategy="none", user=u)
+                    wo = production.work_order_issue(work_order=wo, strategy="fifo", user=u)
             except StockShortfall:
                 production.work_order_cancel(work_order=wo, user=u, note="material short")
                 self.count("work_orders_cancelled")
                 return None
-            wo = production.work_order_issue(work_order=wo, user=u)
         out_kg = wo.input_kg * D(str(1 - self.rng.uniform(*loss) / 100))
         rolls = self._rolls(bom.product, out_kg, target_m, spread)
         with self.at(day, 17):
