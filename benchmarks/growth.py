@@ -12,6 +12,8 @@ client, the full view stack, KPI cache off):
 The mill posts `--moves-per-day` moves a day (default 3000), so 100× the moves is 100× the history;
 each lot has 20 moves (receipt or production output, a transfer, 17 issues or shipments) and lots
 form yarn → greige → finished families (3 yarn lots into one greige lot into two finished lots).
+Lots older than `LIVE_DAYS` are used up (their outgoing moves take all they received), as in a mill
+whose stock turns about eight times a year: the history grows, the stock on hand does not.
 The figure at each size is the median over `--repeats` requests (random lots), taken round-robin
 across the reads; the ratio is largest size ÷ smallest, also given net of a baseline read with no
 ledger behind it (`/users/me/`) timed in the same rounds, since the machine may be busier at one size. The database (`weft_bench_growth` on DATABASE_URL's server) is dropped at
@@ -56,21 +58,28 @@ TABLES = ("inventory_genealogyedge", "inventory_costlayer", "inventory_stockbala
 
 # Per kind: (reason, qty, location role, document type) for moves 0‥19; 1 and 2 are one transfer's pair.
 OUT_QTY = {"yarn": "-10", "greige": "-10", "finished": "-30"}
+TRANSFER_QTY = {"yarn": "200", "greige": "200", "finished": "600"}
+LIVE_DAYS = 45  # lots received or made in the last LIVE_DAYS days still hold stock
 
 
-def move_plan(kind: str) -> list[tuple[str, str, str, str]]:
+def move_plan(kind: str, used_up: bool = False) -> list[tuple[str, str, str, str]]:
+    """A lot's 20 moves; `used_up`: everything moves on and goes out, so the lot's balances end at 0."""
     first = ("receipt", "1000", "stores", "procurement.receipt") if kind == "yarn" else None
     first = first or ("production_output", "1000", "production", "production.workorder")
+    moved = "1000" if used_up else TRANSFER_QTY[kind]
     if kind == "finished":
-        transfer = [("transfer", "-600", "production", ""), ("transfer", "600", "finished", "")]
-        out = ("shipment", OUT_QTY[kind], "finished", "sales.shipment")
+        roles, out = ("production", "finished"), ("shipment", "finished", "sales.shipment")
     elif kind == "yarn":
-        transfer = [("transfer", "-200", "stores", ""), ("transfer", "200", "production", "")]
-        out = ("production_issue", OUT_QTY[kind], "production", "production.workorder")
+        roles, out = ("stores", "production"), ("production_issue", "production", "production.workorder")
     else:
-        transfer = [("transfer", "-200", "production", ""), ("transfer", "200", "dyehouse", "")]
-        out = ("job_work", OUT_QTY[kind], "dyehouse", "production.jobwork")
-    return [first, *transfer] + [out] * (MOVES_PER_LOT - 3)
+        roles, out = ("production", "dyehouse"), ("job_work", "dyehouse", "production.jobwork")
+    transfer = [("transfer", f"-{moved}", roles[0], ""), ("transfer", moved, roles[1], "")]
+    outs = MOVES_PER_LOT - 3
+    if used_up:  # 1000 out in 17 moves: 16 of 59 and one of 56
+        quantities = ["-59"] * (outs - 1) + [str(-(1000 - 59 * (outs - 1)))]
+    else:
+        quantities = [OUT_QTY[kind]] * outs
+    return [first, *transfer] + [(out[0], qty, out[1], out[2]) for qty in quantities]
 
 
 # --- database plumbing --------------------------------------------------------------------------
@@ -175,6 +184,7 @@ def ledger_rows(lots: int, fixtures: dict, moves_per_day: int, today: date):
     first_day = today - timedelta(days=span_days)
     days = [(first_day + timedelta(days=d)).isoformat() for d in range(span_days + 8)]
     plans = {kind: move_plan(kind) for kind in set(FAMILY)}
+    used_up = {kind: move_plan(kind, used_up=True) for kind in set(FAMILY)}
     locations, materials = fixtures["locations"], fixtures["materials"]
 
     def lot_kind(lot: int) -> str:
@@ -212,7 +222,8 @@ def ledger_rows(lots: int, fixtures: dict, moves_per_day: int, today: date):
                 cost = f"{2 + (lot % 13) / 10:.6f}"
                 cost_n = 2 + (lot % 13) / 10
                 minute = lot % 60
-                for k, (reason, qty, role, doc_type) in enumerate(plans[kind]):
+                plan = used_up[kind] if day < span_days - LIVE_DAYS else plans[kind]
+                for k, (reason, qty, role, doc_type) in enumerate(plan):
                     move_id += 1
                     posting = lot * 32 + (1 if k == 2 else k)
                     value = f"{float(qty) * cost_n:.4f}"
