@@ -1,6 +1,6 @@
 """MRP run time on the demo mill: `python -m benchmarks.planning_run` (from the repository root).
 
-Builds the demo mill (`seed_demo`, WEFT_BENCH_YEARS years of history, default 1) in a temporary
+Builds the demo mill (`seed_demo`, WEFT_BENCH_YEARS years of history, default 3) in a temporary
 SQLite database, adds machine groups for its stages, forecasts nothing extra (demand is the
 mill's open sales orders plus whatever forecasts the seed wrote), then runs a 12-week plan as a
 `planning` job exactly as the API would (claimed, run, results written in one transaction) and
@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 RESULT = REPO / "benchmarks" / "results" / "planning_run.json"
 HORIZON = 12
 REPEATS = int(os.environ.get("WEFT_BENCH_REPEATS", "3"))
-YEARS = float(os.environ.get("WEFT_BENCH_YEARS", "1"))
+YEARS = float(os.environ.get("WEFT_BENCH_YEARS", "3"))
 
 
 def _setup(path: Path) -> None:
