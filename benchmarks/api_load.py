@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 API_DIR = REPO / "core_api"
 sys.path[:0] = [str(API_DIR), str(REPO)]
 
+from benchmarks.postgres import admin_sql  # noqa: E402
 from benchmarks.stats import latency_summary, markdown_table, ratio  # noqa: E402
 
 RESULT = REPO / "benchmarks" / "results" / "api_load.json"
@@ -79,23 +80,6 @@ def server_env(database_url: str) -> dict[str, str]:
         TF_CPP_MIN_LOG_LEVEL="2",
     )
     return env
-
-
-def admin_sql(server: str, sql: str) -> None:
-    import psycopg2
-
-    parts = urlparse(server)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
 
 
 def manage(env: dict, *args: str) -> float:

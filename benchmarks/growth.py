@@ -44,6 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 API_DIR = REPO / "core_api"
 sys.path[:0] = [str(API_DIR), str(REPO)]
 
+from benchmarks.postgres import admin_sql  # noqa: E402
 from benchmarks.stats import markdown_table, ratio  # noqa: E402
 
 RESULT = REPO / "benchmarks" / "results" / "growth.json"
@@ -83,23 +84,6 @@ def move_plan(kind: str, used_up: bool = False) -> list[tuple[str, str, str, str
 
 
 # --- database plumbing --------------------------------------------------------------------------
-def admin_sql(server: str, sql: str) -> None:
-    import psycopg2
-
-    parts = urlparse(server)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
-
-
 def setup(database_url: str) -> None:
     os.environ.update(
         DATABASE_URL=database_url,
