@@ -48,6 +48,14 @@ export async function signIn(page, username) {
   await page.getByTestId("current-user").waitFor();
 }
 
+export async function signOut(page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login/);
+}
+
+/** How the SPA's selects label a coded row (supplier, material, …). */
+export const optionLabel = (row) => `${row.code} · ${row.name}`;
+
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

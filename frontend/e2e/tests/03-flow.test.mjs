@@ -3,12 +3,11 @@
 // back to its supplier lot. Each step is done by the role that does it in the mill.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { apiAs, launch, newPage, screenshot, seed, signIn } from "../lib.mjs";
+import { apiAs, launch, newPage, optionLabel as opt, screenshot, seed, signIn, signOut } from "../lib.mjs";
 
 let browser;
 let page;
 const state = {};
-const opt = (row) => `${row.code} · ${row.name}`;
 
 before(async () => {
   browser = await launch();
@@ -17,11 +16,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function signOut() {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(/\/login/);
-}
 
 test("purchaser creates and submits a purchase order", async () => {
   await signIn(page, "purchaser");
@@ -39,7 +33,7 @@ test("purchaser creates and submits a purchase order", async () => {
   await page.getByRole("button", { name: "Submit" }).click();
   await page.locator(".page-header .badge-submitted").waitFor();
   await screenshot(page, "po-submitted");
-  await signOut();
+  await signOut(page);
 });
 
 test("a storekeeper sees no Approve button and the API refuses the approval", async () => {
@@ -51,7 +45,7 @@ test("a storekeeper sees no Approve button and the API refuses the approval", as
   const refused = await call("POST", `/procurement/purchase-orders/${state.poId}/approve/`, {}).catch((e) => e);
   assert.equal(refused.status, 403);
   assert.ok(refused.data?.error?.code, "the refusal is the error envelope");
-  await signOut();
+  await signOut(page);
 });
 
 test("the purchase manager approves", async () => {
@@ -60,7 +54,7 @@ test("the purchase manager approves", async () => {
   await page.getByRole("button", { name: "Approve" }).click();
   await page.locator(".page-header .badge-approved").waitFor();
   await screenshot(page, "po-approved");
-  await signOut();
+  await signOut(page);
 });
 
 test("the storekeeper receives two rolls into quarantine, with kg ↔ m from width and GSM", async () => {
@@ -84,7 +78,7 @@ test("the storekeeper receives two rolls into quarantine, with kg ↔ m from wid
   state.lotId = (await lotLink.getAttribute("href")).split("/").pop();
   await page.getByText("quarantine").first().waitFor();
   await screenshot(page, "receipt");
-  await signOut();
+  await signOut(page);
 });
 
 test("quality inspects each roll by the 4-point system and releases the lot", async () => {
@@ -119,7 +113,7 @@ test("quality inspects each roll by the 4-point system and releases the lot", as
   await page.getByRole("button", { name: "Release lot" }).click();
   await page.locator(".page-header .badge-released").waitFor();
   await screenshot(page, "lot-released");
-  await signOut();
+  await signOut(page);
 });
 
 test("sales enters an order, confirms it and allocates released rolls", async () => {
@@ -141,7 +135,7 @@ test("sales enters an order, confirms it and allocates released rolls", async ()
   await plan.waitFor();
   assert.match(await plan.innerText(), new RegExp(state.lotCode));
   await screenshot(page, "sales-order-allocated");
-  await signOut();
+  await signOut(page);
 });
 
 test("the storekeeper ships the allocated rolls", async () => {
@@ -167,7 +161,7 @@ test("the storekeeper ships the allocated rolls", async () => {
   await page.goto(`/trace?lot=${state.lotId}&direction=downstream`);
   await tree.locator(".tree").waitFor();
   await screenshot(page, "trace-downstream");
-  await signOut();
+  await signOut(page);
 });
 
 test("main list pages render for a viewer (screenshots)", async () => {

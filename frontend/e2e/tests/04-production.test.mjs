@@ -3,12 +3,11 @@
 // roll it made and completes it. A storekeeper may issue but sees no stage buttons of production.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { apiAs, launch, newPage, screenshot, seed, signIn } from "../lib.mjs";
+import { apiAs, launch, newPage, optionLabel as opt, screenshot, seed, signIn, signOut } from "../lib.mjs";
 
 let browser;
 let page;
 const state = {};
-const opt = (row) => `${row.code} · ${row.name}`;
 
 before(async () => {
   browser = await launch();
@@ -17,11 +16,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function signOut() {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.waitForURL(/\/login/);
-}
 
 test("production keeps a knitting BOM: greige from yarn with a loss", async () => {
   await signIn(page, "production");
@@ -88,7 +82,7 @@ test("a work order from the BOM: create → release → issue → output → com
   await page.getByRole("button", { name: "Complete" }).click();
   await page.locator(".page-header .badge-completed").waitFor();
   await screenshot(page, "work-order-completed");
-  await signOut();
+  await signOut(page);
 });
 
 test("the API agrees: the output lot traces back to the yarn lot; a storekeeper sees no production buttons", async () => {
@@ -105,5 +99,5 @@ test("the API agrees: the output lot traces back to the yarn lot; a storekeeper 
   await page.locator(".page-header .badge-completed").waitFor();
   assert.equal(await page.getByRole("button", { name: "Close" }).count(), 0);
   assert.equal(await page.getByRole("button", { name: "Cancel work order" }).count(), 0);
-  await signOut();
+  await signOut(page);
 });
