@@ -559,29 +559,9 @@ def shade_reading_create(
                 code="no_standard",
                 fields={"standard": ["no active standard for this roll's shade"]},
             )
-    elif not standard.is_active:
-        raise BusinessRuleViolation(
-            "That standard is inactive.", code="standard_inactive", fields={"standard": ["inactive"]}
-        )
-    reading = (_lab(lab_l), _lab(lab_a), _lab(lab_b))
-    delta_e = formulas.delta_e_2000(reading, (standard.lab_l, standard.lab_a, standard.lab_b)).quantize(
-        LAB_Q, rounding=ROUND_HALF_UP
-    )
-    band = formulas.shade_band(delta_e, standard.tolerance)
-    row = ShadeReading.objects.create(
-        roll=roll,
-        standard=standard,
-        lab_l=reading[0],
-        lab_a=reading[1],
-        lab_b=reading[2],
-        delta_e=delta_e,
-        band=band,
-        inspector=_user(user),
-    )
-    stock.roll_record_quality(
-        roll=roll, user=user, lab_l=reading[0], lab_a=reading[1], lab_b=reading[2], delta_e=delta_e, shade_band=band
-    )
-    return row
+    return shade_readings_create(
+        items=[{"roll": roll, "lab_l": lab_l, "lab_a": lab_a, "lab_b": lab_b}], standard=standard, user=user
+    )[0]
 
 
 @transaction.atomic
