@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from core.errors import BusinessRuleViolation, Conflict, InvalidInput
+from core.errors import ApplicationError, BusinessRuleViolation, Conflict, InvalidInput
 from core.models import update_rows
 from inventory import services as stock
 from inventory.models import Lot, QCStatus, Roll, StockBalance
@@ -348,51 +348,18 @@ def roll_inspection_create(
     user=None,
 ) -> RollInspection:
     """Grade a roll by the 4-point system and write the result onto the roll. One per roll."""
-    # The roll row lock makes a second, concurrent inspection of the same roll wait and then see the first.
-    roll = Roll.objects.select_for_update().get(pk=roll.pk)
-    existing = RollInspection.objects.filter(roll=roll).first()
-    if existing is not None:
-        raise Conflict(
-            f"Roll {roll.code} already has its final inspection {existing.number}.",
-            code="already_inspected",
-            fields={"roll": [f"inspected in {existing.number}"]},
-        )
-    roll_yards = (roll.length_m / formulas.METRES_PER_YARD).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    yards = roll_yards if inspected_yards is None else Decimal(inspected_yards)
-    if yards > roll_yards:
-        raise InvalidInput(
-            "More yards inspected than the roll has.", fields={"inspected_yards": [f"at most {roll_yards} yd"]}
-        )
-    width = (
-        (roll.width_cm / formulas.CM_PER_INCH).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if cuttable_width_in is None
-        else Decimal(cuttable_width_in)
-    )
-    rows = _clean_defects(defects, yards, roll_yards)
-    threshold_name, limit = threshold_for(threshold)
-    total = formulas.capped_total((r.position_yd, r.points) for r in rows)
-    per_100 = formulas.points_per_100yd2(total, yards, width)
-    quality = formulas.grade(per_100, limit)
-    inspection = _numbered(
-        RollInspection,
-        "RI",
-        roll=roll,
-        inspected_yards=yards,
-        cuttable_width_in=width,
-        threshold_name=threshold_name,
-        threshold=limit,
-        total_points=total,
-        points_per_100yd2=per_100,
-        grade=quality,
-        inspector=_user(user),
-        notes=notes,
-        created_by=_user(user),
-    )
-    for row in rows:
-        row.inspection = inspection
-    RollDefect.objects.bulk_create(rows)
-    stock.roll_record_quality(roll=roll, user=user, points=total, points_per_100yd2=per_100, grade=quality)
-    return inspection
+    item = {
+        "roll": roll,
+        "defects": defects,
+        "inspected_yards": inspected_yards,
+        "cuttable_width_in": cuttable_width_in,
+        "notes": notes,
+    }
+    try:
+        return roll_inspections_create(items=[item], threshold=threshold, user=user)[0]
+    except ApplicationError as error:  # one roll: errors name its fields, not the item
+        error.fields = {name.removeprefix("items.0."): messages for name, messages in (error.fields or {}).items()}
+        raise
 
 
 @transaction.atomic
