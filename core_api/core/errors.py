@@ -7,6 +7,8 @@ handlers below turn every error (ours, DRF's, Django's) into the same envelope.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,6 +32,16 @@ class ApplicationError(Exception):
         self.message = message
         self.code = code or self.default_code
         self.fields = {k: (v if isinstance(v, list) else [v]) for k, v in (fields or {}).items()}
+
+
+@contextmanager
+def as_single_item(prefix: str) -> Iterator[None]:
+    """A bulk service called for one item: its errors name that item's fields (`items.0.qty` → `qty`)."""
+    try:
+        yield
+    except ApplicationError as error:
+        error.fields = {name.removeprefix(prefix): messages for name, messages in error.fields.items()}
+        raise
 
 
 class InvalidInput(ApplicationError):

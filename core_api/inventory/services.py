@@ -19,7 +19,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from core import clock
-from core.errors import BusinessRuleViolation, Conflict, InvalidInput, StockShortfall
+from core.errors import BusinessRuleViolation, Conflict, InvalidInput, StockShortfall, as_single_item
 from core.models import update_rows
 
 from .models import (
@@ -907,17 +907,9 @@ def genealogy_record(
     document: Document = NO_DOCUMENT,
 ) -> GenealogyEdge:
     """An edge input → output with the quantity consumed; call it in the posting's transaction."""
-    if parent_lot.pk == child_lot.pk and parent_roll is None:
-        raise InvalidInput("A lot cannot be its own input.", fields={"parent_lot": ["same as the output"]})
-    return GenealogyEdge.objects.create(
-        parent_lot=parent_lot,
-        parent_roll=parent_roll,
-        child_lot=child_lot,
-        child_roll=child_roll,
-        qty=_positive(qty, 0),
-        document_type=document.type,
-        document_id=str(document.id),
-    )
+    edge = Edge(parent_lot, child_lot, qty, parent_roll, child_roll)
+    with as_single_item("edges.0."):
+        return genealogy_record_many(edges=[edge], document=document)[0]
 
 
 class Edge(NamedTuple):

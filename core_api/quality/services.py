@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from core.errors import ApplicationError, BusinessRuleViolation, Conflict, InvalidInput
+from core.errors import BusinessRuleViolation, Conflict, InvalidInput, as_single_item
 from core.models import update_rows
 from inventory import services as stock
 from inventory.models import Lot, QCStatus, Roll, StockBalance
@@ -355,11 +355,8 @@ def roll_inspection_create(
         "cuttable_width_in": cuttable_width_in,
         "notes": notes,
     }
-    try:
+    with as_single_item("items.0."):
         return roll_inspections_create(items=[item], threshold=threshold, user=user)[0]
-    except ApplicationError as error:  # one roll: errors name its fields, not the item
-        error.fields = {name.removeprefix("items.0."): messages for name, messages in (error.fields or {}).items()}
-        raise
 
 
 @transaction.atomic
