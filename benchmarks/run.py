@@ -8,9 +8,11 @@ with its baseline in the same run); this runner only orchestrates and summarises
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -75,6 +77,11 @@ KEY_FIGURES = [
     ),
     ("supplier_selection", "SVR fit s (fixed params) ÷ Ridge fit s", ("fit", "ratio_svr_fixed_to_ridge")),
     ("batch_forecast", "batch forecast speed-up, 2 workers vs 1", ("speedup_2_vs_1",)),
+    ("inventory_what_if", "what-if p95 ms, surrogate", ("what_if_p95_ms", "surrogate")),
+    ("inventory_what_if", "what-if p95 ms, optimiser ÷ surrogate", ("speed_ratio_optimiser_over_surrogate",)),
+    ("inventory_what_if", "surrogate mean cost gap to the optimum", ("surrogate_cost_gap", "mean")),
+    ("workbench_pages", "workbench quality page cold render s", ("pages", "quality", "cold_s")),
+    ("workbench_pages", "workbench planning page cold render s", ("pages", "planning", "cold_s")),
     ("planning_run", "MRP engine seconds (median)", ("engine_seconds", "median")),
     ("seed_demo", "seed_demo seconds", ("seed_seconds",)),
     (
@@ -121,11 +128,12 @@ def key_figures(results: dict[str, dict]) -> list[str]:
     return ["## Key figures", "", "| benchmark | figure | value |", "|---|---|---|", *rows, ""]
 
 
-def report(ran: dict[str, dict]) -> str:
+def report(ran: dict[str, dict], started_at: float | None = None, meta: dict | None = None) -> str:
+    """The report; with `ran`, only results files written since `started_at` (this run) are read."""
     source = (
         "Written by `make bench` (`python -m benchmarks.run`)."
         if ran
-        else "Written by `python -m benchmarks.run --report` from each benchmark's latest run (see its `date`)."
+        else "Written by `python -m benchmarks.run --report` from each benchmark's latest results on disk."
     )
     lines = [
         "# Weft benchmark report",
@@ -134,22 +142,38 @@ def report(ran: dict[str, dict]) -> str:
         "benchmark wrote in `benchmarks/results/`; ratios are against a baseline measured in the same run.",
         "",
     ]
+    paths = {name: RESULTS / f"{name}.json" for name in BENCHMARKS}
     results = {
-        name: json.loads((RESULTS / f"{name}.json").read_text())
-        for name in BENCHMARKS
-        if (RESULTS / f"{name}.json").exists()
+        name: json.loads(path.read_text())
+        for name, path in paths.items()
+        if path.exists() and (started_at is None or path.stat().st_mtime >= started_at)
     }
     lines += key_figures(results)
     if ran:
-        lines += ["## This run", "", "| benchmark | status | seconds |", "|---|---|---|"]
+        lines += [
+            "## This run",
+            "",
+            f"Commit `{meta['commit']}`, {meta['cpus']} CPUs, {meta['started']} to {meta['finished']} (UTC).",
+            "",
+            "| benchmark | status | seconds |",
+            "|---|---|---|",
+        ]
         for name, outcome in ran.items():
             lines.append(f"| {name} | {outcome['status']} | {outcome['seconds']:.0f} |")
+        stale = [name for name in ran if name not in results]
+        if stale:
+            lines += ["", f"No results from this run for: {', '.join(stale)} (earlier files are not reported)."]
     for name, data in results.items():
         flat: dict = {}
         _flatten("", data, flat)
         lines += ["", f"## {name}", "", "| figure | value |", "|---|---|"]
         lines += [f"| {key} | {value} |" for key, value in flat.items()]
     return "\n".join(lines) + "\n"
+
+
+def _commit() -> str | None:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+    return done.stdout.strip() or None
 
 
 def main(argv: list[str]) -> int:
@@ -161,16 +185,26 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}", file=sys.stderr)
         return 2
+    run_started = time.time()
     ran = {}
-    for name in names:
-        print(f"== {name}", file=sys.stderr, flush=True)
+    for number, name in enumerate(names, 1):
+        print(f"== [{number}/{len(names)}] {name}", file=sys.stderr, flush=True)
         started = time.monotonic()
         done = subprocess.run([sys.executable, "-m", BENCHMARKS[name]], cwd=HERE.parent)
         ran[name] = {
             "status": "ok" if done.returncode == 0 else f"failed ({done.returncode})",
             "seconds": time.monotonic() - started,
         }
-    (HERE / "REPORT.md").write_text(report(ran))
+        print(f"== {name}: {ran[name]['status']} in {ran[name]['seconds']:.0f} s", file=sys.stderr, flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    meta = {
+        "started": datetime.fromtimestamp(run_started, UTC).isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "cpus": os.cpu_count(),
+    }
+    (RESULTS / "run.json").write_text(json.dumps({**meta, "benchmarks": ran}, indent=2) + "\n")
+    (HERE / "REPORT.md").write_text(report(ran, started_at=run_started, meta=meta))
     print(f"wrote {HERE / 'REPORT.md'}", file=sys.stderr)
     return 0 if all(o["status"] == "ok" for o in ran.values()) else 1
 

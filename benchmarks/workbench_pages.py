@@ -35,6 +35,7 @@ PAGES = {
     "suppliers": "pages/suppliers.py",
     "quality": "pages/quality.py",
     "models": "pages/models.py",
+    "planning": "pages/planning.py",
 }
 FIRST_JOBS = [
     ("train", {"model": "demand_forecast", "algorithm": "snaive", "seed": 42, "horizon": 13}),
