@@ -32,6 +32,14 @@ export interface StatusLogEntry {
   at: string;
 }
 
+export interface Machine {
+  id: number;
+  code: string;
+  name: string;
+  stage: string;
+  is_active: boolean;
+}
+
 export interface WorkOrder {
   id: number;
   version: number;
@@ -48,6 +56,8 @@ export interface WorkOrder {
   source_location?: number;
   output_location?: number;
   issue_tolerance_pct?: string;
+  machine?: number | null;
+  machine_code?: string | null;
   dye_lot: string;
   input_kg: string;
   output_kg: string;

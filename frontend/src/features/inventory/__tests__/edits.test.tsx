@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
@@ -19,6 +19,68 @@ const rule = (version: number, min = "100") => ({
   multiple: "25",
   is_active: true,
   version,
+});
+
+describe("reorder rule create", () => {
+  function setUp(roles: string[], onPost: (body: unknown) => Response) {
+    signIn();
+    let rules = [rule(3)];
+    server.use(
+      http.get(`${API}/users/me/`, () => HttpResponse.json(userWithRoles(...roles))),
+      http.get(`${API}/inventory/reorder-rules/`, () => HttpResponse.json(page(rules))),
+      http.get(`${API}/inventory/materials/`, () =>
+        HttpResponse.json(page([{ id: 4, code: "YRN-30", name: "Yarn 30/1", kind: "yarn", unit: "kg" }, { id: 5, code: "YRN-40", name: "Yarn 40/1", kind: "yarn", unit: "kg" }])),
+      ),
+      http.get(`${API}/inventory/warehouses/`, () => HttpResponse.json(page([{ id: 1, code: "WH1", name: "Main" }]))),
+      http.post(`${API}/inventory/reorder-rules/`, async ({ request }) => {
+        const body = await request.json();
+        const response = onPost(body);
+        if (response.status === 201) rules = [...rules, { ...rule(1), id: 9, material: 5, material_code: "YRN-40" }];
+        return response;
+      }),
+    );
+    renderWithProviders(<ReorderRulesPage />);
+  }
+
+  it("checks the form, puts the server's duplicate error on Material, then creates the rule and lists it", async () => {
+    const bodies: unknown[] = [];
+    setUp(["planner"], (body) => {
+      bodies.push(body);
+      return bodies.length === 1
+        ? HttpResponse.json(envelope("duplicate", "This material already has a rule for this warehouse.", { material: ["already has a rule for this warehouse"] }), { status: 422 })
+        : HttpResponse.json({ ...rule(1), id: 9, material: 5, material_code: "YRN-40" }, { status: 201 });
+    });
+    await userEvent.click(await screen.findByRole("button", { name: "New rule" }));
+    const form = await screen.findByRole("form", { name: "New reorder rule" });
+    await userEvent.type(within(form).getByLabelText("Min"), "300");
+    await userEvent.type(within(form).getByLabelText("Max"), "200");
+    await userEvent.click(within(form).getByRole("button", { name: "Create rule" }));
+    expect(await within(form).findByText("Choose a material.")).toBeInTheDocument();
+    expect(within(form).getByText("Choose a warehouse.")).toBeInTheDocument();
+    expect(within(form).getByText("Max must be at least min.")).toBeInTheDocument();
+    expect(bodies).toEqual([]);
+    await within(form).findByRole("option", { name: /YRN-40/ });
+    await within(form).findByRole("option", { name: /WH1/ });
+    await userEvent.selectOptions(within(form).getByLabelText("Material"), "4");
+    await userEvent.selectOptions(within(form).getByLabelText("Warehouse"), "1");
+    await userEvent.clear(within(form).getByLabelText("Max"));
+    await userEvent.type(within(form).getByLabelText("Max"), "900");
+    await userEvent.click(within(form).getByRole("button", { name: "Create rule" }));
+    expect(await within(form).findByText("already has a rule for this warehouse")).toBeInTheDocument();
+    expect(within(form).getByLabelText("Material")).toHaveAttribute("aria-invalid", "true");
+    expect(bodies[0]).toEqual({ material: 4, warehouse: 1, min_qty: "300", max_qty: "900", multiple: "1", is_active: true });
+    await userEvent.selectOptions(within(form).getByLabelText("Material"), "5");
+    await userEvent.click(within(form).getByRole("button", { name: "Create rule" }));
+    await waitFor(() => expect(screen.queryByRole("form", { name: "New reorder rule" })).not.toBeInTheDocument());
+    expect(await screen.findByRole("button", { name: "Edit rule YRN-40" })).toBeInTheDocument();
+    expect(screen.getByText("Reorder rule created.")).toBeInTheDocument();
+  });
+
+  it("offers no New rule to a storekeeper", async () => {
+    setUp(["storekeeper"], () => HttpResponse.json({}, { status: 201 }));
+    expect(await screen.findByText("YRN-30")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "New rule" })).not.toBeInTheDocument();
+  });
 });
 
 describe("reorder rule edit", () => {

@@ -1,23 +1,80 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { DataTable, type Column } from "@/components/DataTable";
 import { ErrorBanner } from "@/components/ErrorBanner";
-import { TextField } from "@/components/Field";
+import { SelectField, TextField } from "@/components/Field";
 import { PageHeader } from "@/components/PageHeader";
 import { QueryState } from "@/components/QueryState";
 import { useCan } from "@/lib/auth/me";
 import { applyServerErrors } from "@/lib/forms";
 import { fmtQty } from "@/lib/format";
+import { newIdempotencyKey } from "@/lib/ids";
+import { asOptions, useMaterials, useWarehouses } from "@/lib/lookups";
 import { useListState } from "@/lib/use-list-state";
-import { useReorderRuleForEdit, useReorderRules, useSaveReorderRule, type ReorderRule } from "../api/reorder-rules";
+import { useCreateReorderRule, useReorderRuleForEdit, useReorderRules, useSaveReorderRule, type ReorderRule } from "../api/reorder-rules";
 
 const nonNegative = z.string().trim().refine((v) => v !== "" && Number(v) >= 0, "0 or more.");
-const schema = z
-  .object({ min_qty: nonNegative, max_qty: nonNegative, multiple: z.string().trim().refine((v) => v !== "" && Number(v) > 0, "Above zero."), is_active: z.boolean() })
-  .refine((v) => Number(v.max_qty) >= Number(v.min_qty), { path: ["max_qty"], message: "Max must be at least min." });
+const levels = z.object({ min_qty: nonNegative, max_qty: nonNegative, multiple: z.string().trim().refine((v) => v !== "" && Number(v) > 0, "Above zero."), is_active: z.boolean() });
+const maxAtLeastMin = (v: { min_qty: string; max_qty: string }) => Number(v.max_qty) >= Number(v.min_qty);
+const maxMessage = { path: ["max_qty"], message: "Max must be at least min." };
+const schema = levels.refine(maxAtLeastMin, maxMessage);
 type Values = z.infer<typeof schema>;
+const newSchema = levels
+  .extend({ material: z.string().min(1, "Choose a material."), warehouse: z.string().min(1, "Choose a warehouse.") })
+  .refine(maxAtLeastMin, maxMessage);
+type NewValues = z.infer<typeof newSchema>;
+
+/** A new min / max / multiple for a material at a warehouse (one rule per pair; the server says if it exists). */
+function NewRuleForm({ onDone }: { onDone: () => void }) {
+  const create = useCreateReorderRule();
+  const materials = useMaterials();
+  const warehouses = useWarehouses();
+  const key = useRef(newIdempotencyKey());
+  const [extra, setExtra] = useState<string[]>([]);
+  const form = useForm<NewValues>({
+    resolver: zodResolver(newSchema),
+    defaultValues: { material: "", warehouse: "", min_qty: "", max_qty: "", multiple: "1", is_active: true },
+  });
+  const { errors } = form.formState;
+  const unit = materials.data?.find((m) => String(m.id) === form.watch("material"))?.unit;
+  return (
+    <form
+      className="panel"
+      aria-label="New reorder rule"
+      noValidate
+      onSubmit={form.handleSubmit((v) => {
+        setExtra([]);
+        create.mutate(
+          { key: key.current, body: { ...v, material: Number(v.material), warehouse: Number(v.warehouse) } },
+          { onSuccess: onDone, onError: (e) => setExtra(applyServerErrors(e, form.setError, Object.keys(v))) },
+        );
+      })}
+    >
+      <h2>New reorder rule</h2>
+      <ErrorBanner error={create.error} extra={extra} />
+      <div className="form-row">
+        <SelectField label="Material" placeholder="Choose…" options={asOptions(materials.data)} error={errors.material?.message} {...form.register("material")} />
+        <SelectField label="Warehouse" placeholder="Choose…" options={asOptions(warehouses.data)} error={errors.warehouse?.message} {...form.register("warehouse")} />
+        <TextField label="Min" inputMode="decimal" hint={unit} error={errors.min_qty?.message} {...form.register("min_qty")} />
+        <TextField label="Max" inputMode="decimal" hint={unit} error={errors.max_qty?.message} {...form.register("max_qty")} />
+        <TextField label="Multiple" inputMode="decimal" error={errors.multiple?.message} {...form.register("multiple")} />
+        <label>
+          <input type="checkbox" {...form.register("is_active")} /> Active
+        </label>
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={create.isPending}>
+          Create rule
+        </button>
+        <button type="button" className="secondary" onClick={onDone}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}
 
 /** Edit a rule read with its ETag; saving sends If-Match, so a change in between gets 412. */
 export function ReorderRuleEditForm({ id, onDone }: { id: number; onDone: () => void }) {
@@ -84,7 +141,9 @@ export function ReorderRulesPage() {
   const list = useListState({ ordering: "id" });
   const query = useReorderRules(list.params);
   const mayEdit = useCan("reorder_rule.edit");
+  const mayCreate = useCan("reorder_rule.create");
   const [editing, setEditing] = useState<number | null>(null);
+  const [adding, setAdding] = useState(false);
   const columns: Column<ReorderRule>[] = [
     { key: "material_code", header: "Material" },
     { key: "warehouse_code", header: "Warehouse" },
@@ -105,9 +164,19 @@ export function ReorderRulesPage() {
   ];
   return (
     <>
-      <PageHeader title="Reorder rules">
+      <PageHeader
+        title="Reorder rules"
+        actions={
+          mayCreate && !adding ? (
+            <button type="button" onClick={() => setAdding(true)}>
+              New rule
+            </button>
+          ) : null
+        }
+      >
         <p className="muted">Min / max / multiple per material and warehouse; planners keep them.</p>
       </PageHeader>
+      {adding && <NewRuleForm onDone={() => setAdding(false)} />}
       {editing !== null && <ReorderRuleEditForm id={editing} onDone={() => setEditing(null)} />}
       <DataTable label="Reorder rules" columns={columns} query={query} state={list} />
     </>

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { API, page, server, userWithRoles } from "@/test/server";
 import { renderWithProviders, signIn } from "@/test/render";
 import { BomNewPage } from "../routes/BomPages";
-import { WorkOrderDetailPage } from "../routes/WorkOrderPages";
+import { WorkOrderDetailPage, WorkOrderNewPage } from "../routes/WorkOrderPages";
 
 const wo = (status: string, version = 2, extra: object = {}) => ({
   id: 5,
@@ -22,6 +22,8 @@ const wo = (status: string, version = 2, extra: object = {}) => ({
   output_qty: "0",
   source_location: 11,
   output_location: 12,
+  machine: 7,
+  machine_code: "KN-02",
   dye_lot: "",
   input_kg: "0",
   output_kg: "0",
@@ -70,6 +72,7 @@ describe("work order stage actions", () => {
   it("a storekeeper may issue material but sees no release, output or complete", async () => {
     setUp(["storekeeper"], wo("in_progress"));
     expect(await screen.findByRole("form", { name: "Issue from lots" })).toBeInTheDocument();
+    expect(screen.getByText("KN-02")).toBeInTheDocument();
     expect(screen.queryByRole("form", { name: "Record output" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Complete" })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Release" })).not.toBeInTheDocument();
@@ -121,6 +124,78 @@ describe("work order stage actions", () => {
     await waitFor(() => expect(body).toEqual({ dye_lot: "", rolls: [{ length_m: "95", weight_kg: "25.6" }] }));
     expect(await screen.findByText("Output recorded.")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Complete" })).toBeInTheDocument();
+  });
+});
+
+describe("new work order", () => {
+  it("offers only the BOM stage's active machines and sends the one chosen", async () => {
+    signIn();
+    const machineQueries: string[] = [];
+    let body: unknown = null;
+    server.use(
+      http.get(`${API}/users/me/`, () => HttpResponse.json(userWithRoles("production"))),
+      http.get(`${API}/production/boms/`, () =>
+        HttpResponse.json(page([{ id: 3, version: 1, code: "BOM-SJ", product: 9, product_code: "GRG-SJ", shade_code: "", unit: "m", stage: "knitting", conversion_cost: "0", is_active: true, components: [] }])),
+      ),
+      http.get(`${API}/inventory/locations/`, () => HttpResponse.json(page([{ id: 11, code: "STORES", name: "Stores", kind: "stores" }]))),
+      http.get(`${API}/production/machines/`, ({ request }) => {
+        machineQueries.push(new URL(request.url).search);
+        return HttpResponse.json(page([{ id: 7, code: "KN-02", name: "Circular knitter 2", stage: "knitting", is_active: true }]));
+      }),
+      http.post(`${API}/production/work-orders/`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(
+          { error: { code: "wrong_machine_stage", message: "KN-02 is a dyeing machine; this work order is at knitting.", fields: { machine: ["not a knitting machine"] } } },
+          { status: 422 },
+        );
+      }),
+    );
+    renderWithProviders(<WorkOrderNewPage />);
+    const machine = await screen.findByLabelText("Machine");
+    expect(within(machine).getByRole("option", { name: "Choose a BOM first" })).toBeInTheDocument();
+    expect(machineQueries).toEqual([]);
+    await screen.findByRole("option", { name: /BOM-SJ/ });
+    await userEvent.selectOptions(screen.getByLabelText("BOM"), "3");
+    await within(machine).findByRole("option", { name: /KN-02/ });
+    const query = new URLSearchParams(machineQueries.at(-1));
+    expect(query.get("stage")).toBe("knitting");
+    expect(query.get("is_active")).toBe("true");
+    await userEvent.type(screen.getByLabelText("Planned quantity"), "100");
+    await userEvent.selectOptions(screen.getByLabelText("Issue from"), "11");
+    await userEvent.selectOptions(screen.getByLabelText("Output to"), "11");
+    await userEvent.selectOptions(machine, "7");
+    await userEvent.click(screen.getByRole("button", { name: "Create draft" }));
+    await waitFor(() => expect(body).toMatchObject({ bom: 3, planned_qty: "100", machine: 7 }));
+    expect(await screen.findByText("not a knitting machine")).toBeInTheDocument();
+    expect(machine).toHaveAttribute("aria-invalid", "true");
+  });
+
+  it("sends no machine when none is chosen", async () => {
+    signIn();
+    let body: Record<string, unknown> | null = null;
+    server.use(
+      http.get(`${API}/users/me/`, () => HttpResponse.json(userWithRoles("production"))),
+      http.get(`${API}/production/boms/`, () =>
+        HttpResponse.json(page([{ id: 3, version: 1, code: "BOM-SJ", product: 9, product_code: "GRG-SJ", shade_code: "", unit: "m", stage: "knitting", conversion_cost: "0", is_active: true, components: [] }])),
+      ),
+      http.get(`${API}/inventory/locations/`, () => HttpResponse.json(page([{ id: 11, code: "STORES", name: "Stores", kind: "stores" }]))),
+      http.get(`${API}/production/machines/`, () => HttpResponse.json(page([]))),
+      http.post(`${API}/production/work-orders/`, async ({ request }) => {
+        body = (await request.json()) as Record<string, unknown>;
+        return HttpResponse.json(wo("draft", 1), { status: 201 });
+      }),
+      http.get(`${API}/production/work-orders/5/`, () => HttpResponse.json(wo("draft", 1))),
+    );
+    renderWithProviders(<WorkOrderNewPage />);
+    await screen.findByRole("option", { name: /BOM-SJ/ });
+    await userEvent.selectOptions(screen.getByLabelText("BOM"), "3");
+    await userEvent.type(screen.getByLabelText("Planned quantity"), "100");
+    await screen.findAllByRole("option", { name: /STORES/ });
+    await userEvent.selectOptions(screen.getByLabelText("Issue from"), "11");
+    await userEvent.selectOptions(screen.getByLabelText("Output to"), "11");
+    await userEvent.click(screen.getByRole("button", { name: "Create draft" }));
+    await waitFor(() => expect(body).not.toBeNull());
+    expect(body!.machine).toBeNull();
   });
 });
 

@@ -16,6 +16,7 @@ export interface WorkOrderInput {
   planned_qty: string;
   source_location: number;
   output_location: number;
+  machine?: number | null;
   dye_lot?: string;
   due_date?: string | null;
   notes?: string;

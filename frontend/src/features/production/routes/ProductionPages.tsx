@@ -13,6 +13,7 @@ const woColumns: Column<WorkOrder>[] = [
   { key: "number", header: "Number", sortKey: "number", render: (w) => <Link to={`/production/work-orders/${w.id}`}>{w.number}</Link> },
   { key: "product_code", header: "Product" },
   { key: "stage", header: "Stage" },
+  { key: "machine_code", header: "Machine", render: (w) => w.machine_code ?? "—" },
   { key: "status", header: "Status", sortKey: "status", render: (w) => <StatusBadge status={w.status} /> },
   { key: "planned_qty", header: "Planned", align: "right", render: (w) => `${fmtNumber(w.planned_qty)} ${w.unit}` },
   { key: "output_qty", header: "Output", align: "right", render: (w) => fmtNumber(w.output_qty) },

@@ -16,6 +16,7 @@ import { asOptions, useLocations } from "@/lib/lookups";
 import { notify } from "@/lib/notifications";
 import { can } from "@/lib/roles";
 import { useBom, useBoms } from "../api/boms";
+import { useMachines } from "../api/machines";
 import { useCreateWorkOrder, useWorkOrder, useWorkOrderAction } from "../api/work-orders";
 import { RollsForm } from "../components/RollsForm";
 import { StockLinesForm } from "../components/StockLinesForm";
@@ -26,6 +27,7 @@ const schema = z.object({
   planned_qty: z.string().trim().refine((v) => v !== "" && Number(v) > 0, "Enter a quantity above zero."),
   source_location: z.string().min(1, "Choose where material is issued from."),
   output_location: z.string().min(1, "Choose where output goes."),
+  machine: z.string(),
   dye_lot: z.string().trim().max(80),
   due_date: z.string(),
   notes: z.string(),
@@ -43,10 +45,12 @@ export function WorkOrderNewPage() {
   const create = useCreateWorkOrder();
   const form = useForm<Values>({
     resolver: zodResolver(schema),
-    defaultValues: { bom: params.get("bom") ?? "", planned_qty: "", source_location: "", output_location: "", dye_lot: "", due_date: "", notes: "" },
+    defaultValues: { bom: params.get("bom") ?? "", planned_qty: "", source_location: "", output_location: "", machine: "", dye_lot: "", due_date: "", notes: "" },
   });
   const { errors } = form.formState;
   const chosen = boms.data?.results.find((b) => String(b.id) === form.watch("bom"));
+  // Only active machines of the BOM's stage can run it; the choice is optional (decided on the floor).
+  const machines = useMachines({ stage: chosen?.stage, is_active: "true", page_size: 200, ordering: "code" }, chosen !== undefined);
   const submit = form.handleSubmit((v) => {
     setExtra([]);
     create.mutate(
@@ -57,6 +61,7 @@ export function WorkOrderNewPage() {
           planned_qty: v.planned_qty,
           source_location: Number(v.source_location),
           output_location: Number(v.output_location),
+          machine: v.machine ? Number(v.machine) : null,
           dye_lot: v.dye_lot,
           due_date: v.due_date || null,
           notes: v.notes,
@@ -85,6 +90,14 @@ export function WorkOrderNewPage() {
           <TextField label="Planned quantity" inputMode="decimal" hint={chosen?.unit} error={errors.planned_qty?.message} {...form.register("planned_qty")} />
           <SelectField label="Issue from" placeholder="Choose…" options={asOptions(locations.data)} error={errors.source_location?.message} {...form.register("source_location")} />
           <SelectField label="Output to" placeholder="Choose…" options={asOptions(locations.data)} error={errors.output_location?.message} {...form.register("output_location")} />
+          <SelectField
+            label="Machine"
+            placeholder={chosen ? "Not decided yet" : "Choose a BOM first"}
+            hint={chosen ? `${chosen.stage} machines` : undefined}
+            options={chosen ? asOptions(machines.data?.results) : []}
+            error={errors.machine?.message}
+            {...form.register("machine")}
+          />
           <TextField label="Dye lot" error={errors.dye_lot?.message} {...form.register("dye_lot")} />
           <TextField label="Due date" type="date" error={errors.due_date?.message} {...form.register("due_date")} />
         </div>
@@ -216,6 +229,8 @@ export function WorkOrderDetailPage() {
               <dd>
                 {fmtNumber(wo.input_value)} / {fmtNumber(wo.output_value)}
               </dd>
+              <dt>Machine</dt>
+              <dd>{wo.machine_code ?? "—"}</dd>
               <dt>Dye lot</dt>
               <dd>{wo.dye_lot || "—"}</dd>
               <dt>Due</dt>
