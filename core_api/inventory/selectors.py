@@ -84,6 +84,21 @@ def stock_count_list():
     )
 
 
+def count_book_qty(lines) -> dict[tuple, Decimal]:
+    """On hand now at each (lot, roll, location) key of a count's lines, in one query (0 where empty).
+
+    A draft shows what posting it now would compare the counted quantities with.
+    """
+    keys = {(line.lot_id, line.roll_id, line.location_id) for line in lines}
+    if not keys:
+        return {}
+    found = StockBalance.objects.filter(
+        lot_id__in={k[0] for k in keys}, location_id__in={k[2] for k in keys}
+    ).values_list("lot_id", "roll_id", "location_id", "on_hand")
+    on_hand = {(lot, roll, location): qty for lot, roll, location, qty in found}
+    return {key: on_hand.get(key, Decimal("0")) for key in keys}
+
+
 def reorder_rule_list():
     return ReorderRule.objects.select_related("material", "warehouse")
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from core.serializers import StrictModelSerializer, StrictSerializer
 
+from . import selectors
 from .models import (
     QTY,
     Lot,
@@ -18,6 +19,7 @@ from .models import (
     StockBalance,
     StockCount,
     StockCountLine,
+    StockCountStatus,
     StockMove,
     Unit,
     Warehouse,
@@ -411,9 +413,23 @@ class StockCountLineSerializer(serializers.ModelSerializer):
 
 
 class StockCountSerializer(serializers.ModelSerializer):
+    """A count; on a draft each line's `book_qty` and `difference` are live (on hand now), on a posted
+    count they are what posting found."""
+
     warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
     posted_by = serializers.CharField(source="posted_by.username", read_only=True, default=None)
     lines = StockCountLineSerializer(many=True, read_only=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.status == StockCountStatus.DRAFT:
+            lines = list(instance.lines.all())
+            book = selectors.count_book_qty(lines)
+            for line, shown in zip(lines, data["lines"], strict=True):
+                qty = book[(line.lot_id, line.roll_id, line.location_id)]
+                shown["book_qty"] = f"{qty:.4f}"
+                shown["difference"] = f"{line.counted_qty - qty:.4f}"
+        return data
 
     class Meta:
         model = StockCount

@@ -397,16 +397,24 @@ def test_stock_count_posts_adjustments_with_a_reason(keeper, warehouse, yarn, st
     )
     assert created.status_code == 201, created.json()
     count = created.json()
+    # A draft shows the book as it is now, and the difference posting would make.
+    assert [(x["book_qty"], x["difference"]) for x in count["lines"]] == [("10.0000", "-2.0000"), ("5.0000", "0.0000")]
     url = f"{BASE}/stock-counts/{count['id']}/"
+    # Stock that arrives while the count is open moves the book; posting compares with the book then.
+    services.stock_receive(lines=[StockLine(lot=b, location=stores, qty=D("3"), unit_cost=D("2"))], reason="purchase")
+    lines = keeper.get(url).json()["lines"]
+    assert [(x["book_qty"], x["difference"]) for x in lines] == [("10.0000", "-2.0000"), ("8.0000", "-3.0000")]
     no_reason = keeper.post(url + "post/", {"reason": ""}, format="json")
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["error"]["fields"]
     posted = keeper.post(url + "post/", {"reason": "cycle count week 12"}, format="json")
     assert posted.status_code == 200
     body = posted.json()
     assert body["status"] == "posted"
-    assert [(x["book_qty"], x["difference"]) for x in body["lines"]] == [("10.0000", "-2.0000"), ("5.0000", "0.0000")]
-    [move] = StockMove.objects.filter(reason="count")
-    assert move.qty == D("-2") and move.note == "cycle count week 12"
+    assert [(x["book_qty"], x["difference"]) for x in body["lines"]] == [("10.0000", "-2.0000"), ("8.0000", "-3.0000")]
+    moves = StockMove.objects.filter(reason="count").order_by("lot_id")
+    assert [(m.lot_id, m.qty) for m in moves] == [(a.pk, D("-2")), (b.pk, D("-3"))]
+    assert {m.note for m in moves} == {"cycle count week 12"}
+    assert balance(b, stores).on_hand == D("5")
     assert keeper.post(url + "post/", {"reason": "again"}, format="json").status_code == 422
     assert keeper.patch(url, {"note": "late edit"}, format="json").status_code == 422
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { API, envelope, page, server, userWithRoles } from "@/test/server";
 import { renderWithProviders, signIn } from "@/test/render";
 import { ReorderRulesPage } from "../routes/ReorderRulesPage";
-import { StockCountDetailPage } from "../routes/StockCountPages";
+import { StockCountDetailPage, StockCountsPage } from "../routes/StockCountPages";
 
 const rule = (version: number, min = "100") => ({
   id: 8,
@@ -181,3 +181,79 @@ describe("stock count", () => {
     expect(await screen.findByText("posted")).toBeInTheDocument();
   });
 });
+
+describe("new stock count from the book", () => {
+  it("loads every stock key of the warehouse (all pages), needs a count for each, and sends rolls with their key", async () => {
+    signIn();
+    const balanceQueries: URLSearchParams[] = [];
+    let body: { lines: unknown[] } | null = null;
+    const bal = (id: number, lot: string, roll: string | null, qty: string) => ({
+      id,
+      material: 4,
+      lot: id * 10,
+      lot_code: lot,
+      roll: roll ? id * 100 : null,
+      roll_code: roll,
+      location: 11,
+      location_code: "STORES",
+      on_hand: qty,
+      reserved: "0",
+      unit: roll ? "m" : "kg",
+    });
+    server.use(
+      http.get(`${API}/users/me/`, () => HttpResponse.json(userWithRoles("storekeeper"))),
+      http.get(`${API}/inventory/stock-counts/`, () => HttpResponse.json(page([]))),
+      http.get(`${API}/inventory/warehouses/`, () => HttpResponse.json(page([{ id: 1, code: "WH1", name: "Main" }]))),
+      http.get(`${API}/inventory/locations/`, () => HttpResponse.json(page([{ id: 11, code: "STORES", name: "Stores", kind: "stores", warehouse: 1 }]))),
+      http.get(`${API}/inventory/lots/`, () => HttpResponse.json(page([]))),
+      http.get(`${API}/inventory/materials/`, () => HttpResponse.json(page([{ id: 4, code: "YRN-30", name: "Yarn 30/1", kind: "yarn", unit: "kg" }]))),
+      http.get(`${API}/inventory/balances/`, ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        balanceQueries.push(query);
+        return query.get("page") === "2"
+          ? HttpResponse.json(page([bal(3, "LOT-F1", "R-0007", "95.5")], 3))
+          : HttpResponse.json(page([bal(1, "LOT-Y1", null, "500"), bal(2, "LOT-Y2", null, "20")], 3, `${API}/inventory/balances/?page=2`));
+      }),
+      http.post(`${API}/inventory/stock-counts/`, async ({ request }) => {
+        body = (await request.json()) as { lines: unknown[] };
+        return HttpResponse.json(envelope("invalid", "Check the highlighted fields.", { "lines.2.counted_qty": ["more than a roll can hold"], "lines.1.lot": ["lot is on hold"] }), { status: 400 });
+      }),
+    );
+    renderWithProviders(<StockCountsPage />);
+    await userEvent.click(await screen.findByRole("button", { name: "New count" }));
+    const form = await screen.findByRole("form", { name: "New stock count" });
+    await userEvent.click(within(form).getByRole("button", { name: "Load book stock" }));
+    expect(await within(form).findByText("Choose the warehouse counted.")).toBeInTheDocument();
+    expect(balanceQueries).toHaveLength(0);
+    await within(form).findByRole("option", { name: /WH1/ });
+    await userEvent.selectOptions(within(form).getByLabelText("Warehouse"), "1");
+    await within(form).findByRole("option", { name: /YRN-30/ });
+    await userEvent.selectOptions(within(form).getByLabelText("Only material"), "4");
+    await userEvent.click(within(form).getByRole("button", { name: "Load book stock" }));
+    expect(await within(form).findByText("Loaded 3 stock keys from the book; enter what you count.")).toBeInTheDocument();
+    expect(balanceQueries.map((q) => [q.get("warehouse"), q.get("material"), q.get("page")])).toEqual([
+      ["1", "4", "1"],
+      ["1", "4", "2"],
+    ]);
+    expect(within(form).getByText("(book 500 kg)")).toBeInTheDocument();
+    expect(within(form).getByText("(book 95.5 m)")).toBeInTheDocument();
+    await userEvent.click(within(form).getByRole("button", { name: "Save draft count" }));
+    expect(await within(form).findAllByText("Enter what you counted (0 or more).")).toHaveLength(3);
+    expect(body).toBeNull();
+    await userEvent.type(within(form).getByLabelText("Counted LOT-Y1 · STORES"), "480");
+    await userEvent.type(within(form).getByLabelText("Counted LOT-Y2 · STORES"), "20");
+    await userEvent.type(within(form).getByLabelText("Counted LOT-F1 · R-0007 · STORES"), "95.5");
+    await userEvent.click(within(form).getByRole("button", { name: "Save draft count" }));
+    await waitFor(() => expect(body).not.toBeNull());
+    expect(body!.lines).toEqual([
+      { lot: 10, location: 11, counted_qty: "480" },
+      { lot: 20, location: 11, counted_qty: "20" },
+      { lot: 30, location: 11, counted_qty: "95.5", roll: 300 },
+    ]);
+    // The roll's counted error sits on its input; the lot error (no lot field on a loaded line) goes to the banner.
+    expect(await within(form).findByText("more than a roll can hold")).toBeInTheDocument();
+    expect(within(form).getByLabelText("Counted LOT-F1 · R-0007 · STORES")).toHaveAttribute("aria-invalid", "true");
+    expect(within(form).getByText(/lot is on hold/)).toBeInTheDocument();
+  });
+});
+

@@ -8,25 +8,77 @@ import { ErrorBanner } from "@/components/ErrorBanner";
 import { SelectField, TextField } from "@/components/Field";
 import { PageHeader, StatusBadge } from "@/components/PageHeader";
 import { QueryState } from "@/components/QueryState";
+import { api } from "@/lib/api-client";
 import { Can } from "@/lib/auth/Can";
 import { useMe } from "@/lib/auth/me";
 import { applyServerErrors } from "@/lib/forms";
 import { fmtDate, fmtNumber } from "@/lib/format";
 import { newIdempotencyKey } from "@/lib/ids";
-import { asOptions, lotOptions, useLocations, useLotsOf, useWarehouses } from "@/lib/lookups";
+import { asOptions, lotOptions, useLocations, useLotsOf, useMaterials, useWarehouses } from "@/lib/lookups";
 import { notify } from "@/lib/notifications";
+import type { Paginated } from "@/lib/pagination";
+import { refId, refLabel } from "@/lib/resource";
 import { can } from "@/lib/roles";
 import { useListState } from "@/lib/use-list-state";
+import { BALANCES } from "../api/balances";
 import { useCountTransition, useCreateStockCount, useSaveCountLines, useStockCountForEdit, useStockCounts, type StockCount } from "../api/counts";
+import type { Balance } from "../types";
 
 const qty = z.string().trim().refine((v) => v !== "" && Number(v) >= 0, "Enter what you counted (0 or more).");
 const newSchema = z.object({
   warehouse: z.string().min(1, "Choose the warehouse counted."),
+  material: z.string(),
   note: z.string(),
-  lines: z.array(z.object({ lot: z.string().min(1, "Choose a lot."), location: z.string().min(1, "Choose the location."), counted_qty: qty })).min(1, "Add at least one line."),
+  lines: z
+    .array(
+      z.object({
+        lot: z.string().min(1, "Choose a lot."),
+        location: z.string().min(1, "Choose the location."),
+        counted_qty: qty,
+        // Lines loaded from the book carry their key and what the book says (shown, not sent).
+        roll: z.string(),
+        label: z.string(),
+        book: z.string(),
+      }),
+    )
+    .min(1, "Add at least one line."),
 });
 type NewValues = z.infer<typeof newSchema>;
-const emptyLine = { lot: "", location: "", counted_qty: "" };
+const emptyLine = { lot: "", location: "", counted_qty: "", roll: "", label: "", book: "" };
+/** Whether the form shows the field a server error names (a loaded line shows only its counted qty). */
+function shownField(name: string, lines: NewValues["lines"]): boolean {
+  if (name === "warehouse" || name === "note") return true;
+  const line = /^lines\.(\d+)\.(\w+)$/.exec(name);
+  if (!line || !lines[Number(line[1])]) return false;
+  return lines[Number(line[1])].label ? line[2] === "counted_qty" : ["lot", "location", "counted_qty"].includes(line[2]);
+}
+
+/** The API takes at most this many lines in one count. */
+const MAX_COUNT_LINES = 2000;
+
+/** Every stock key in the warehouse (optionally of one material) as count lines, book quantity shown. */
+async function bookLines(warehouse: string, material: string): Promise<{ lines: NewValues["lines"]; total: number }> {
+  const lines: NewValues["lines"] = [];
+  let total = 0;
+  for (let page = 1; lines.length < MAX_COUNT_LINES; page += 1) {
+    const params = { warehouse, page, page_size: 200, ordering: "location,lot", ...(material ? { material } : {}) };
+    const batch = await api.get<Paginated<Balance>>(BALANCES, params);
+    total = batch.count;
+    for (const b of batch.results) {
+      const roll = refId(b.roll);
+      lines.push({
+        lot: String(refId(b.lot)),
+        location: String(refId(b.location)),
+        roll: roll === undefined ? "" : String(roll),
+        label: [refLabel(b.lot, b.lot_code), b.roll ? refLabel(b.roll, b.roll_code) : null, refLabel(b.location, b.location_code)].filter(Boolean).join(" · "),
+        book: `${fmtNumber(b.on_hand, 3)} ${b.unit ?? ""}`.trim(),
+        counted_qty: "",
+      });
+    }
+    if (!batch.next) break;
+  }
+  return { lines: lines.slice(0, MAX_COUNT_LINES), total };
+}
 
 function NewCountForm({ onDone }: { onDone: (c: StockCount) => void }) {
   const key = useRef(newIdempotencyKey());
@@ -34,11 +86,34 @@ function NewCountForm({ onDone }: { onDone: (c: StockCount) => void }) {
   const warehouses = useWarehouses();
   const locations = useLocations();
   const lots = useLotsOf({});
+  const materials = useMaterials();
   const create = useCreateStockCount();
-  const form = useForm<NewValues>({ resolver: zodResolver(newSchema), defaultValues: { warehouse: "", note: "", lines: [emptyLine] } });
+  const form = useForm<NewValues>({ resolver: zodResolver(newSchema), defaultValues: { warehouse: "", material: "", note: "", lines: [emptyLine] } });
   const lines = useFieldArray({ control: form.control, name: "lines" });
   const { errors } = form.formState;
   const wh = form.watch("warehouse");
+  const [loading, setLoading] = useState(false);
+  const [loaded, setLoaded] = useState<string | null>(null);
+  const loadBook = async () => {
+    if (!wh) {
+      form.setError("warehouse", { message: "Choose the warehouse counted." });
+      return;
+    }
+    setLoading(true);
+    try {
+      const book = await bookLines(wh, form.getValues("material"));
+      lines.replace(book.lines.length ? book.lines : [emptyLine]);
+      setLoaded(
+        book.total > book.lines.length
+          ? `Loaded the first ${book.lines.length} of ${book.total} stock keys; narrow by material to count the rest.`
+          : `Loaded ${book.lines.length} stock key${book.lines.length === 1 ? "" : "s"} from the book; enter what you count.`,
+      );
+    } catch (e) {
+      notify.error(e instanceof Error ? e.message : "Could not read the book stock.");
+    } finally {
+      setLoading(false);
+    }
+  };
   const whLocations = (locations.data ?? []).filter((l) => !wh || String(typeof l.warehouse === "object" ? l.warehouse.id : l.warehouse) === wh);
   return (
     <form
@@ -48,8 +123,15 @@ function NewCountForm({ onDone }: { onDone: (c: StockCount) => void }) {
       onSubmit={form.handleSubmit((v) => {
         setExtra([]);
         create.mutate(
-          { key: key.current, body: { warehouse: Number(v.warehouse), note: v.note, lines: v.lines.map((l) => ({ lot: Number(l.lot), location: Number(l.location), counted_qty: l.counted_qty })) } },
-          { onSuccess: onDone, onError: (e) => setExtra(applyServerErrors(e, form.setError, (n) => /^(warehouse|note|lines\.\d+\.(lot|location|counted_qty))$/.test(n))) },
+          {
+            key: key.current,
+            body: {
+              warehouse: Number(v.warehouse),
+              note: v.note,
+              lines: v.lines.map((l) => ({ lot: Number(l.lot), location: Number(l.location), counted_qty: l.counted_qty, ...(l.roll ? { roll: Number(l.roll) } : {}) })),
+            },
+          },
+          { onSuccess: onDone, onError: (e) => setExtra(applyServerErrors(e, form.setError, (n) => shownField(n, v.lines))) },
         );
       })}
     >
@@ -59,8 +141,32 @@ function NewCountForm({ onDone }: { onDone: (c: StockCount) => void }) {
         <SelectField label="Warehouse" placeholder="Choose…" options={asOptions(warehouses.data)} error={errors.warehouse?.message} {...form.register("warehouse")} />
         <TextField label="Note" {...form.register("note")} />
       </div>
+      <div className="form-row">
+        <SelectField label="Only material" placeholder="All materials" options={asOptions(materials.data)} {...form.register("material")} />
+        <div className="actions">
+          <button type="button" className="secondary" disabled={loading} onClick={() => void loadBook()}>
+            Load book stock
+          </button>
+        </div>
+      </div>
+      {loaded ? (
+        <p className="muted" role="status">
+          {loaded}
+        </p>
+      ) : null}
       {errors.lines?.root?.message ? <p className="field-error">{errors.lines.root.message}</p> : null}
-      {lines.fields.map((f, i) => (
+      {lines.fields.map((f, i) =>
+        f.label ? (
+          <div className="form-row" key={f.id}>
+            <p className="count-key">
+              {f.label} <span className="muted">(book {f.book})</span>
+            </p>
+            <TextField label={`Counted ${f.label}`} inputMode="decimal" error={errors.lines?.[i]?.counted_qty?.message} {...form.register(`lines.${i}.counted_qty`)} />
+            <button type="button" className="secondary" aria-label={`Remove count line ${i + 1}`} disabled={lines.fields.length === 1} onClick={() => lines.remove(i)}>
+              Remove
+            </button>
+          </div>
+        ) : (
         <div className="form-row" key={f.id}>
           <SelectField label={`Count line ${i + 1} lot`} placeholder="Choose…" options={lotOptions(lots.data)} error={errors.lines?.[i]?.lot?.message} {...form.register(`lines.${i}.lot`)} />
           <SelectField label={`Count line ${i + 1} location`} placeholder="Choose…" options={asOptions(whLocations)} error={errors.lines?.[i]?.location?.message} {...form.register(`lines.${i}.location`)} />
@@ -69,7 +175,8 @@ function NewCountForm({ onDone }: { onDone: (c: StockCount) => void }) {
             Remove
           </button>
         </div>
-      ))}
+        ),
+      )}
       <div className="actions">
         <button type="button" className="secondary" onClick={() => lines.append(emptyLine)}>
           Add line
@@ -196,7 +303,7 @@ export function StockCountDetailPage() {
                     <th>Lot</th>
                     <th>Roll</th>
                     <th>Location</th>
-                    <th className="num">Book</th>
+                    <th className="num">{draft ? "Book now" : "Book"}</th>
                     <th className="num">Counted</th>
                     <th className="num">Difference</th>
                   </tr>
