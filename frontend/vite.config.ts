@@ -21,6 +21,17 @@ export default defineConfig(({ command }) => ({
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: false,
+    // Libraries change less often than Weft: their own chunks stay cached across releases. Screens
+    // are split per route (lazyPage), so the first load is the shell and these.
+    rollupOptions: {
+      output: {
+        manualChunks: {
+          react: ["react", "react-dom", "react-router-dom"],
+          forms: ["react-hook-form", "@hookform/resolvers", "zod"],
+          data: ["@tanstack/react-query", "zustand"],
+        },
+      },
+    },
   },
   test: {
     environment: "jsdom",

@@ -30,7 +30,7 @@ export function App() {
   const [router] = useState(() => createBrowserRouter(routes));
   return (
     <AppProviders client={client}>
-      <RouterProvider router={router} />
+      <RouterProvider router={router} fallbackElement={<p className="muted">Opening Weft…</p>} />
     </AppProviders>
   );
 }

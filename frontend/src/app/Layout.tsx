@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { NavLink, Outlet, useLocation, useNavigate, useNavigation } from "react-router-dom";
 import { ErrorBoundary } from "@/components/ErrorBoundary";
 import { useMe } from "@/lib/auth/me";
 import { logout } from "@/lib/auth/session";
@@ -9,6 +9,7 @@ import { navFor } from "./nav";
 export function Layout() {
   const { data: me } = useMe();
   const location = useLocation();
+  const navigation = useNavigation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const sections = navFor(me?.roles ?? [], me?.permissions);
@@ -50,7 +51,12 @@ export function Layout() {
           </div>
         ))}
       </nav>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} aria-busy={navigation.state === "loading" || undefined}>
+        {navigation.state === "loading" && (
+          <p className="muted" role="status">
+            Opening…
+          </p>
+        )}
         <ErrorBoundary resetKey={location.pathname}>
           <Outlet />
         </ErrorBoundary>

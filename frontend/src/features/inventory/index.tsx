@@ -1,23 +1,15 @@
 import type { RouteObject } from "react-router-dom";
-import { BalancesPage } from "./routes/BalancesPage";
-import { LotDetailPage } from "./routes/LotDetailPage";
-import { LotsPage } from "./routes/LotsPage";
-import { MaterialsPage } from "./routes/MaterialsPage";
-import { OperationsPage } from "./routes/OperationsPage";
-import { ReorderPage } from "./routes/ReorderPage";
-import { ReorderRulesPage } from "./routes/ReorderRulesPage";
-import { RollsPage } from "./routes/RollsPage";
-import { StockCountDetailPage, StockCountsPage } from "./routes/StockCountPages";
+import { lazyPage } from "@/lib/lazy-page";
 
 export const inventoryRoutes: RouteObject[] = [
-  { path: "inventory/materials", element: <MaterialsPage /> },
-  { path: "inventory/lots", element: <LotsPage /> },
-  { path: "inventory/lots/:id", element: <LotDetailPage /> },
-  { path: "inventory/rolls", element: <RollsPage /> },
-  { path: "inventory/balances", element: <BalancesPage /> },
-  { path: "inventory/operations", element: <OperationsPage /> },
-  { path: "inventory/reorder", element: <ReorderPage /> },
-  { path: "inventory/reorder-rules", element: <ReorderRulesPage /> },
-  { path: "inventory/counts", element: <StockCountsPage /> },
-  { path: "inventory/counts/:id", element: <StockCountDetailPage /> },
+  { path: "inventory/materials", lazy: lazyPage(() => import("./routes/MaterialsPage"), "MaterialsPage") },
+  { path: "inventory/lots", lazy: lazyPage(() => import("./routes/LotsPage"), "LotsPage") },
+  { path: "inventory/lots/:id", lazy: lazyPage(() => import("./routes/LotDetailPage"), "LotDetailPage") },
+  { path: "inventory/rolls", lazy: lazyPage(() => import("./routes/RollsPage"), "RollsPage") },
+  { path: "inventory/balances", lazy: lazyPage(() => import("./routes/BalancesPage"), "BalancesPage") },
+  { path: "inventory/operations", lazy: lazyPage(() => import("./routes/OperationsPage"), "OperationsPage") },
+  { path: "inventory/reorder", lazy: lazyPage(() => import("./routes/ReorderPage"), "ReorderPage") },
+  { path: "inventory/reorder-rules", lazy: lazyPage(() => import("./routes/ReorderRulesPage"), "ReorderRulesPage") },
+  { path: "inventory/counts", lazy: lazyPage(() => import("./routes/StockCountPages"), "StockCountsPage") },
+  { path: "inventory/counts/:id", lazy: lazyPage(() => import("./routes/StockCountPages"), "StockCountDetailPage") },
 ];

@@ -1,8 +1,7 @@
 import type { RouteObject } from "react-router-dom";
-import { PlanningRunPage } from "./routes/PlanningRunPage";
-import { PlanningRunsPage } from "./routes/PlanningRunsPage";
+import { lazyPage } from "@/lib/lazy-page";
 
 export const planningRoutes: RouteObject[] = [
-  { path: "planning", element: <PlanningRunsPage /> },
-  { path: "planning/runs/:id", element: <PlanningRunPage /> },
+  { path: "planning", lazy: lazyPage(() => import("./routes/PlanningRunsPage"), "PlanningRunsPage") },
+  { path: "planning/runs/:id", lazy: lazyPage(() => import("./routes/PlanningRunPage"), "PlanningRunPage") },
 ];

@@ -1,20 +1,13 @@
 import type { RouteObject } from "react-router-dom";
-import { PriceListsPage } from "./routes/PriceListsPage";
-import { PurchaseOrderDetailPage } from "./routes/PurchaseOrderDetailPage";
-import { PurchaseOrderNewPage } from "./routes/PurchaseOrderNewPage";
-import { PurchaseOrdersPage } from "./routes/PurchaseOrdersPage";
-import { ReceiptDetailPage } from "./routes/ReceiptDetailPage";
-import { ReceiptNewPage } from "./routes/ReceiptNewPage";
-import { ReceiptsPage } from "./routes/ReceiptsPage";
-import { SuppliersPage } from "./routes/SuppliersPage";
+import { lazyPage } from "@/lib/lazy-page";
 
 export const procurementRoutes: RouteObject[] = [
-  { path: "procurement/suppliers", element: <SuppliersPage /> },
-  { path: "procurement/price-lists", element: <PriceListsPage /> },
-  { path: "procurement/purchase-orders", element: <PurchaseOrdersPage /> },
-  { path: "procurement/purchase-orders/new", element: <PurchaseOrderNewPage /> },
-  { path: "procurement/purchase-orders/:id", element: <PurchaseOrderDetailPage /> },
-  { path: "procurement/receipts", element: <ReceiptsPage /> },
-  { path: "procurement/receipts/new", element: <ReceiptNewPage /> },
-  { path: "procurement/receipts/:id", element: <ReceiptDetailPage /> },
+  { path: "procurement/suppliers", lazy: lazyPage(() => import("./routes/SuppliersPage"), "SuppliersPage") },
+  { path: "procurement/price-lists", lazy: lazyPage(() => import("./routes/PriceListsPage"), "PriceListsPage") },
+  { path: "procurement/purchase-orders", lazy: lazyPage(() => import("./routes/PurchaseOrdersPage"), "PurchaseOrdersPage") },
+  { path: "procurement/purchase-orders/new", lazy: lazyPage(() => import("./routes/PurchaseOrderNewPage"), "PurchaseOrderNewPage") },
+  { path: "procurement/purchase-orders/:id", lazy: lazyPage(() => import("./routes/PurchaseOrderDetailPage"), "PurchaseOrderDetailPage") },
+  { path: "procurement/receipts", lazy: lazyPage(() => import("./routes/ReceiptsPage"), "ReceiptsPage") },
+  { path: "procurement/receipts/new", lazy: lazyPage(() => import("./routes/ReceiptNewPage"), "ReceiptNewPage") },
+  { path: "procurement/receipts/:id", lazy: lazyPage(() => import("./routes/ReceiptDetailPage"), "ReceiptDetailPage") },
 ];

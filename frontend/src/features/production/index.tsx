@@ -1,17 +1,14 @@
 import type { RouteObject } from "react-router-dom";
-import { BomDetailPage, BomNewPage } from "./routes/BomPages";
-import { JobWorkDetailPage, JobWorkNewPage } from "./routes/JobWorkPages";
-import { BomsPage, JobWorkPage, WorkOrdersPage } from "./routes/ProductionPages";
-import { WorkOrderDetailPage, WorkOrderNewPage } from "./routes/WorkOrderPages";
+import { lazyPage } from "@/lib/lazy-page";
 
 export const productionRoutes: RouteObject[] = [
-  { path: "production/work-orders", element: <WorkOrdersPage /> },
-  { path: "production/work-orders/new", element: <WorkOrderNewPage /> },
-  { path: "production/work-orders/:id", element: <WorkOrderDetailPage /> },
-  { path: "production/boms", element: <BomsPage /> },
-  { path: "production/boms/new", element: <BomNewPage /> },
-  { path: "production/boms/:id", element: <BomDetailPage /> },
-  { path: "production/job-work", element: <JobWorkPage /> },
-  { path: "production/job-work/new", element: <JobWorkNewPage /> },
-  { path: "production/job-work/:id", element: <JobWorkDetailPage /> },
+  { path: "production/work-orders", lazy: lazyPage(() => import("./routes/ProductionPages"), "WorkOrdersPage") },
+  { path: "production/work-orders/new", lazy: lazyPage(() => import("./routes/WorkOrderPages"), "WorkOrderNewPage") },
+  { path: "production/work-orders/:id", lazy: lazyPage(() => import("./routes/WorkOrderPages"), "WorkOrderDetailPage") },
+  { path: "production/boms", lazy: lazyPage(() => import("./routes/ProductionPages"), "BomsPage") },
+  { path: "production/boms/new", lazy: lazyPage(() => import("./routes/BomPages"), "BomNewPage") },
+  { path: "production/boms/:id", lazy: lazyPage(() => import("./routes/BomPages"), "BomDetailPage") },
+  { path: "production/job-work", lazy: lazyPage(() => import("./routes/ProductionPages"), "JobWorkPage") },
+  { path: "production/job-work/new", lazy: lazyPage(() => import("./routes/JobWorkPages"), "JobWorkNewPage") },
+  { path: "production/job-work/:id", lazy: lazyPage(() => import("./routes/JobWorkPages"), "JobWorkDetailPage") },
 ];

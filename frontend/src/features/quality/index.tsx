@@ -1,14 +1,10 @@
 import type { RouteObject } from "react-router-dom";
-import { DefectScansPage } from "./routes/DefectScansPage";
-import { InspectionsPage } from "./routes/InspectionsPage";
-import { InspectLotPage } from "./routes/InspectLotPage";
-import { NonConformancesPage } from "./routes/NonConformancesPage";
-import { ShadePage } from "./routes/ShadePage";
+import { lazyPage } from "@/lib/lazy-page";
 
 export const qualityRoutes: RouteObject[] = [
-  { path: "quality/inspections", element: <InspectionsPage /> },
-  { path: "quality/inspections/new", element: <InspectLotPage /> },
-  { path: "quality/non-conformances", element: <NonConformancesPage /> },
-  { path: "quality/shade", element: <ShadePage /> },
-  { path: "quality/scans", element: <DefectScansPage /> },
+  { path: "quality/inspections", lazy: lazyPage(() => import("./routes/InspectionsPage"), "InspectionsPage") },
+  { path: "quality/inspections/new", lazy: lazyPage(() => import("./routes/InspectLotPage"), "InspectLotPage") },
+  { path: "quality/non-conformances", lazy: lazyPage(() => import("./routes/NonConformancesPage"), "NonConformancesPage") },
+  { path: "quality/shade", lazy: lazyPage(() => import("./routes/ShadePage"), "ShadePage") },
+  { path: "quality/scans", lazy: lazyPage(() => import("./routes/DefectScansPage"), "DefectScansPage") },
 ];

@@ -1,21 +1,14 @@
 import type { RouteObject } from "react-router-dom";
-import { CustomersPage } from "./routes/CustomersPage";
-import { FeedbackPage } from "./routes/FeedbackPage";
-import { ReturnNewPage } from "./routes/ReturnNewPage";
-import { ReturnsPage } from "./routes/ReturnsPage";
-import { SalesOrderDetailPage } from "./routes/SalesOrderDetailPage";
-import { SalesOrderNewPage } from "./routes/SalesOrderNewPage";
-import { SalesOrdersPage } from "./routes/SalesOrdersPage";
-import { ShipmentDetailPage, ShipmentsPage } from "./routes/ShipmentsPage";
+import { lazyPage } from "@/lib/lazy-page";
 
 export const salesRoutes: RouteObject[] = [
-  { path: "sales/customers", element: <CustomersPage /> },
-  { path: "sales/orders", element: <SalesOrdersPage /> },
-  { path: "sales/orders/new", element: <SalesOrderNewPage /> },
-  { path: "sales/orders/:id", element: <SalesOrderDetailPage /> },
-  { path: "sales/shipments", element: <ShipmentsPage /> },
-  { path: "sales/shipments/:id", element: <ShipmentDetailPage /> },
-  { path: "sales/returns", element: <ReturnsPage /> },
-  { path: "sales/returns/new", element: <ReturnNewPage /> },
-  { path: "sales/feedback", element: <FeedbackPage /> },
+  { path: "sales/customers", lazy: lazyPage(() => import("./routes/CustomersPage"), "CustomersPage") },
+  { path: "sales/orders", lazy: lazyPage(() => import("./routes/SalesOrdersPage"), "SalesOrdersPage") },
+  { path: "sales/orders/new", lazy: lazyPage(() => import("./routes/SalesOrderNewPage"), "SalesOrderNewPage") },
+  { path: "sales/orders/:id", lazy: lazyPage(() => import("./routes/SalesOrderDetailPage"), "SalesOrderDetailPage") },
+  { path: "sales/shipments", lazy: lazyPage(() => import("./routes/ShipmentsPage"), "ShipmentsPage") },
+  { path: "sales/shipments/:id", lazy: lazyPage(() => import("./routes/ShipmentsPage"), "ShipmentDetailPage") },
+  { path: "sales/returns", lazy: lazyPage(() => import("./routes/ReturnsPage"), "ReturnsPage") },
+  { path: "sales/returns/new", lazy: lazyPage(() => import("./routes/ReturnNewPage"), "ReturnNewPage") },
+  { path: "sales/feedback", lazy: lazyPage(() => import("./routes/FeedbackPage"), "FeedbackPage") },
 ];

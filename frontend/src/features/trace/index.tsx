@@ -1,4 +1,4 @@
 import type { RouteObject } from "react-router-dom";
-import { TracePage } from "./routes/TracePage";
+import { lazyPage } from "@/lib/lazy-page";
 
-export const traceRoutes: RouteObject[] = [{ path: "trace", element: <TracePage /> }];
+export const traceRoutes: RouteObject[] = [{ path: "trace", lazy: lazyPage(() => import("./routes/TracePage"), "TracePage") }];
