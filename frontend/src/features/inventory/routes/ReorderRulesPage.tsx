@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useRef, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, type UseFormReturn } from "react-hook-form";
 import { z } from "zod";
 import { DataTable, type Column } from "@/components/DataTable";
 import { ErrorBanner } from "@/components/ErrorBanner";
@@ -25,6 +25,33 @@ const newSchema = levels
   .extend({ material: z.string().min(1, "Choose a material."), warehouse: z.string().min(1, "Choose a warehouse.") })
   .refine(maxAtLeastMin, maxMessage);
 type NewValues = z.infer<typeof newSchema>;
+
+/** Min, max, multiple and active, with the form's buttons: the part a new rule and an edit share. */
+function LevelFields<T extends Values>(props: { form: UseFormReturn<T>; unit?: string; submitLabel: string; pending: boolean; onClose: () => void }) {
+  // The fields are the same in both forms; register them through the shared shape.
+  const form = props.form as unknown as UseFormReturn<Values>;
+  const { errors } = form.formState;
+  return (
+    <>
+      <div className="form-row">
+        <TextField label="Min" inputMode="decimal" hint={props.unit} error={errors.min_qty?.message} {...form.register("min_qty")} />
+        <TextField label="Max" inputMode="decimal" hint={props.unit} error={errors.max_qty?.message} {...form.register("max_qty")} />
+        <TextField label="Multiple" inputMode="decimal" error={errors.multiple?.message} {...form.register("multiple")} />
+        <label>
+          <input type="checkbox" {...form.register("is_active")} /> Active
+        </label>
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={props.pending}>
+          {props.submitLabel}
+        </button>
+        <button type="button" className="secondary" onClick={props.onClose}>
+          Close
+        </button>
+      </div>
+    </>
+  );
+}
 
 /** A new min / max / multiple for a material at a warehouse (one rule per pair; the server says if it exists). */
 function NewRuleForm({ onDone }: { onDone: () => void }) {
@@ -57,21 +84,8 @@ function NewRuleForm({ onDone }: { onDone: () => void }) {
       <div className="form-row">
         <SelectField label="Material" placeholder="Choose…" options={asOptions(materials.data)} error={errors.material?.message} {...form.register("material")} />
         <SelectField label="Warehouse" placeholder="Choose…" options={asOptions(warehouses.data)} error={errors.warehouse?.message} {...form.register("warehouse")} />
-        <TextField label="Min" inputMode="decimal" hint={unit} error={errors.min_qty?.message} {...form.register("min_qty")} />
-        <TextField label="Max" inputMode="decimal" hint={unit} error={errors.max_qty?.message} {...form.register("max_qty")} />
-        <TextField label="Multiple" inputMode="decimal" error={errors.multiple?.message} {...form.register("multiple")} />
-        <label>
-          <input type="checkbox" {...form.register("is_active")} /> Active
-        </label>
       </div>
-      <div className="actions">
-        <button type="submit" disabled={create.isPending}>
-          Create rule
-        </button>
-        <button type="button" className="secondary" onClick={onDone}>
-          Close
-        </button>
-      </div>
+      <LevelFields form={form} unit={unit} submitLabel="Create rule" pending={create.isPending} onClose={onDone} />
     </form>
   );
 }
@@ -89,7 +103,6 @@ function RuleForm({ rule, etag, onDone, reload }: { rule: ReorderRule; etag: str
     resolver: zodResolver(schema),
     defaultValues: { min_qty: String(Number(rule.min_qty)), max_qty: String(Number(rule.max_qty)), multiple: String(Number(rule.multiple)), is_active: rule.is_active },
   });
-  const { errors } = form.formState;
   // A reload (after a 412) brings a newer version: show its values without remounting, so a
   // successful save (which refreshes the rule) still closes the form.
   useEffect(() => {
@@ -117,22 +130,7 @@ function RuleForm({ rule, etag, onDone, reload }: { rule: ReorderRule; etag: str
           reload();
         }}
       />
-      <div className="form-row">
-        <TextField label="Min" inputMode="decimal" hint={rule.unit} error={errors.min_qty?.message} {...form.register("min_qty")} />
-        <TextField label="Max" inputMode="decimal" hint={rule.unit} error={errors.max_qty?.message} {...form.register("max_qty")} />
-        <TextField label="Multiple" inputMode="decimal" error={errors.multiple?.message} {...form.register("multiple")} />
-        <label>
-          <input type="checkbox" {...form.register("is_active")} /> Active
-        </label>
-      </div>
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          Save rule
-        </button>
-        <button type="button" className="secondary" onClick={onDone}>
-          Close
-        </button>
-      </div>
+      <LevelFields form={form} unit={rule.unit} submitLabel="Save rule" pending={save.isPending} onClose={onDone} />
     </form>
   );
 }
