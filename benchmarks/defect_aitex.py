@@ -74,6 +74,12 @@ def main() -> int:
         "splits": rows,
         "train_cpu_seconds_mean": train_cpu,
         "inference_ms_per_4096x256_scan": timing,
+        # Baseline measured in the same run: the tile-statistics scorer (no network), the stack's other member.
+        "ratio_to_tile_statistics": {
+            "cnn_train_seconds": summary["cnn_train_seconds"] / summary["features_train_seconds"],
+            "cnn_inference_ms": timing["cnn"]["median_ms"] / timing["features"]["median_ms"],
+            "stacked_inference_ms": timing["stacked"]["median_ms"] / timing["features"]["median_ms"],
+        },
         "published_image_auroc": PUBLISHED,
         "machine": {
             "cpus": os.cpu_count(),

@@ -74,6 +74,18 @@ def render(auth: dict, page: str) -> tuple[float, list[str]]:
     return seconds, problems
 
 
+# The framework's floor, timed the same way: a script that draws a title and a line, no API calls.
+BASELINE_SCRIPT = "import streamlit as st\nst.title('Weft')\nst.write('ok')\n"
+
+
+def render_baseline() -> float:
+    at = AppTest.from_string(BASELINE_SCRIPT, default_timeout=60)
+    at.run()
+    started = time.perf_counter()
+    at.run()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--years", type=float, default=1.0, help="years of demo-mill history (default 1)")
@@ -89,8 +101,18 @@ def main() -> None:
             outcome = run_job(stack, kind, params)
             name = f"{kind}:{params['model']}" if "model" in params else kind
             jobs[name] = {"status": outcome["status"], "error": outcome.get("error") or None}
+        # A 12-week plan, so the planning page has loads, planned orders and exceptions to show.
+        run = stack.call("POST", "/api/v1/planning/runs/", as_user="planner", json={"horizon_weeks": 12}).json()
+
+        def plan_done():
+            job = stack.call("GET", f"/api/v1/ml/jobs/{run['job']}/").json()
+            return job if job["status"] in ("succeeded", "failed", "cancelled") else None
+
+        planned = stack.wait_for(plan_done, timeout=600, what=f"planning run {run.get('id')}", interval=1)
+        jobs["planning"] = {"status": planned["status"], "error": planned.get("error") or None}
         os.environ["WEFT_API_URL"] = stack.base_url
         auth = api.login("planner", PASSWORD, stack.base_url)
+        baseline = statistics.median(render_baseline() for _ in range(max(3, args.warm_runs)))
         pages = {}
         for name, path in PAGES.items():
             st.cache_data.clear()
@@ -99,6 +121,8 @@ def main() -> None:
             pages[name] = {
                 "cold_s": round(cold, 3),
                 "warm_median_s": round(statistics.median(warm), 3),
+                "cold_ratio_to_baseline": round(cold / baseline, 1),
+                "warm_ratio_to_baseline": round(statistics.median(warm) / baseline, 1),
                 "problems": problems,
             }
         counts = {
@@ -117,6 +141,7 @@ def main() -> None:
         "seed_seconds": round(seeded, 1),
         "jobs": jobs,
         "data": counts,
+        "baseline": {"what": "a two-line Streamlit script, same harness", "median_s": round(baseline, 4)},
         "pages": pages,
         "python": platform.python_version(),
         "machine": platform.machine(),
