@@ -57,6 +57,8 @@ def _run_job(kind: str, params: dict) -> dict:
     job.refresh_from_db()
     seconds = time.perf_counter() - started
     print(f"{kind}: {job.status} in {seconds:.1f} s", file=sys.stderr, flush=True)
+    if job.status != "succeeded":
+        raise SystemExit(f"the {kind} job {job.status}: {job.error} (a plan without forecasts is not this benchmark)")
     return {"status": job.status, "error": job.error or None, "seconds": round(seconds, 1)}
 
 
