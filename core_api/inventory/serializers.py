@@ -412,9 +412,24 @@ class StockCountLineSerializer(serializers.ModelSerializer):
         ]
 
 
+class _StockCountList(serializers.ListSerializer):
+    """A page of counts reads the live book of all its drafts' lines in one query, not one per draft."""
+
+    def to_representation(self, data):
+        counts = list(data.all() if hasattr(data, "all") else data)
+        drafts = [line for c in counts if c.status == StockCountStatus.DRAFT for line in c.lines.all()]
+        self.child.book = selectors.count_book_qty(drafts)
+        try:
+            return super().to_representation(counts)
+        finally:
+            self.child.book = None
+
+
 class StockCountSerializer(serializers.ModelSerializer):
     """A count; on a draft each line's `book_qty` and `difference` are live (on hand now), on a posted
     count they are what posting found."""
+
+    book: dict | None = None  # set by the list serializer for a whole page
 
     warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
     posted_by = serializers.CharField(source="posted_by.username", read_only=True, default=None)
@@ -424,7 +439,7 @@ class StockCountSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         if instance.status == StockCountStatus.DRAFT:
             lines = list(instance.lines.all())
-            book = selectors.count_book_qty(lines)
+            book = self.book if self.book is not None else selectors.count_book_qty(lines)
             for line, shown in zip(lines, data["lines"], strict=True):
                 qty = book[(line.lot_id, line.roll_id, line.location_id)]
                 shown["book_qty"] = f"{qty:.4f}"
@@ -433,6 +448,7 @@ class StockCountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StockCount
+        list_serializer_class = _StockCountList
         fields = [
             "id",
             "code",

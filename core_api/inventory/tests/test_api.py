@@ -419,6 +419,28 @@ def test_stock_count_posts_adjustments_with_a_reason(keeper, warehouse, yarn, st
     assert keeper.patch(url, {"note": "late edit"}, format="json").status_code == 422
 
 
+def test_count_list_reads_the_live_book_of_every_draft_in_one_query(keeper, warehouse, yarn, stores, make_lot):
+    lots = [make_lot(yarn, location=stores, qty=str(10 + n), unit_cost="2") for n in range(5)]
+
+    def draft(lot):
+        body = {"warehouse": warehouse.pk, "lines": [{"lot": lot.pk, "location": stores.pk, "counted_qty": "9"}]}
+        assert keeper.post(f"{BASE}/stock-counts/", body, format="json").status_code == 201
+
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            page = keeper.get(f"{BASE}/stock-counts/?ordering=id").json()["results"]
+        return [(c["lines"][0]["book_qty"], c["lines"][0]["difference"]) for c in page], len(queries)
+
+    draft(lots[0])
+    one, queries_one = listed()
+    assert one == [("10.0000", "-1.0000")]
+    for lot in lots[1:]:
+        draft(lot)
+    five, queries_five = listed()
+    assert five == [(f"{10 + n}.0000", f"{-1 - n}.0000") for n in range(5)]
+    assert queries_five == queries_one
+
+
 def test_opening_balances_import_all_or_nothing(keeper, yarn, fabric, stores):
     good = (
         "material,location,qty,unit_cost,lot,dye_lot,roll,gsm,width_cm\n"
