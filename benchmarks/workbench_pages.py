@@ -50,16 +50,21 @@ def run_job(stack: LiveStack, kind: str, params: dict) -> dict:
     job = stack.call("POST", "/api/v1/ml/jobs/", as_user="planner", json={"kind": kind, "params": params}).json()
     if "id" not in job:
         return {"status": "refused", "error": job.get("error", {}).get("message")}
+    return wait_job(stack, job["id"], f"{kind} job")
+
+
+def wait_job(stack: LiveStack, job_id: int, what: str) -> dict:
+    """Wait until a job and its chunks have ended; the job as the API shows it then."""
 
     def done():
-        now = stack.call("GET", f"/api/v1/ml/jobs/{job['id']}/").json()
+        now = stack.call("GET", f"/api/v1/ml/jobs/{job_id}/").json()
         if now["status"] in ("succeeded", "failed", "cancelled"):
-            children = stack.call("GET", "/api/v1/ml/jobs/", params={"parent": job["id"], "page_size": 200}).json()
+            children = stack.call("GET", "/api/v1/ml/jobs/", params={"parent": job_id, "page_size": 200}).json()
             if all(c["status"] in ("succeeded", "failed", "cancelled") for c in children["results"]):
                 return now
         return None
 
-    return stack.wait_for(done, timeout=1800, what=f"{kind} job {job['id']}", interval=1)
+    return stack.wait_for(done, timeout=1800, what=f"{what} {job_id}", interval=1)
 
 
 def render(auth: dict, page: str) -> tuple[float, list[str]]:
@@ -103,12 +108,7 @@ def main() -> None:
             jobs[name] = {"status": outcome["status"], "error": outcome.get("error") or None}
         # A 12-week plan, so the planning page has loads, planned orders and exceptions to show.
         run = stack.call("POST", "/api/v1/planning/runs/", as_user="planner", json={"horizon_weeks": 12}).json()
-
-        def plan_done():
-            job = stack.call("GET", f"/api/v1/ml/jobs/{run['job']}/").json()
-            return job if job["status"] in ("succeeded", "failed", "cancelled") else None
-
-        planned = stack.wait_for(plan_done, timeout=600, what=f"planning run {run.get('id')}", interval=1)
+        planned = wait_job(stack, run["job"], "planning job")
         jobs["planning"] = {"status": planned["status"], "error": planned.get("error") or None}
         os.environ["WEFT_API_URL"] = stack.base_url
         auth = api.login("planner", PASSWORD, stack.base_url)
