@@ -170,16 +170,25 @@ describe("new work order", () => {
     expect(machine).toHaveAttribute("aria-invalid", "true");
   });
 
-  it("sends no machine when none is chosen", async () => {
+  it("drops a chosen machine when the BOM changes, and then sends none", async () => {
     signIn();
     let body: Record<string, unknown> | null = null;
     server.use(
       http.get(`${API}/users/me/`, () => HttpResponse.json(userWithRoles("production"))),
       http.get(`${API}/production/boms/`, () =>
-        HttpResponse.json(page([{ id: 3, version: 1, code: "BOM-SJ", product: 9, product_code: "GRG-SJ", shade_code: "", unit: "m", stage: "knitting", conversion_cost: "0", is_active: true, components: [] }])),
+        HttpResponse.json(
+          page([
+            { id: 3, version: 1, code: "BOM-SJ", product: 9, product_code: "GRG-SJ", shade_code: "", unit: "m", stage: "knitting", conversion_cost: "0", is_active: true, components: [] },
+            { id: 4, version: 1, code: "BOM-TW", product: 10, product_code: "GRG-TW", shade_code: "", unit: "m", stage: "weaving", conversion_cost: "0", is_active: true, components: [] },
+          ]),
+        ),
       ),
       http.get(`${API}/inventory/locations/`, () => HttpResponse.json(page([{ id: 11, code: "STORES", name: "Stores", kind: "stores" }]))),
-      http.get(`${API}/production/machines/`, () => HttpResponse.json(page([]))),
+      http.get(`${API}/production/machines/`, ({ request }) =>
+        HttpResponse.json(
+          page(new URL(request.url).searchParams.get("stage") === "knitting" ? [{ id: 7, code: "KN-02", name: "Circular knitter 2", stage: "knitting", is_active: true }] : []),
+        ),
+      ),
       http.post(`${API}/production/work-orders/`, async ({ request }) => {
         body = (await request.json()) as Record<string, unknown>;
         return HttpResponse.json(wo("draft", 1), { status: 201 });
@@ -189,6 +198,11 @@ describe("new work order", () => {
     renderWithProviders(<WorkOrderNewPage />);
     await screen.findByRole("option", { name: /BOM-SJ/ });
     await userEvent.selectOptions(screen.getByLabelText("BOM"), "3");
+    const machine = screen.getByLabelText("Machine");
+    await within(machine).findByRole("option", { name: /KN-02/ });
+    await userEvent.selectOptions(machine, "7");
+    await userEvent.selectOptions(screen.getByLabelText("BOM"), "4");
+    await waitFor(() => expect(machine).toHaveValue(""));
     await userEvent.type(screen.getByLabelText("Planned quantity"), "100");
     await screen.findAllByRole("option", { name: /STORES/ });
     await userEvent.selectOptions(screen.getByLabelText("Issue from"), "11");

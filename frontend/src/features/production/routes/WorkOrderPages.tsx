@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { z } from "zod";
@@ -51,6 +51,9 @@ export function WorkOrderNewPage() {
   const chosen = boms.data?.results.find((b) => String(b.id) === form.watch("bom"));
   // Only active machines of the BOM's stage can run it; the choice is optional (decided on the floor).
   const machines = useMachines({ stage: chosen?.stage, is_active: "true", page_size: 200, ordering: "code" }, chosen !== undefined);
+  const bom = form.watch("bom");
+  // Another BOM may be another stage: a machine picked for the last one no longer applies.
+  useEffect(() => form.setValue("machine", ""), [bom, form]);
   const submit = form.handleSubmit((v) => {
     setExtra([]);
     create.mutate(
